@@ -1,0 +1,1 @@
+"""The HTTP face of the tracker: the public record in JSON and CSV, secretariat writes, contacts."""

@@ -1,0 +1,74 @@
+"""Per-request plumbing: database sessions and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.errors import Forbidden, Unauthorized
+from obligations.db import transaction
+from obligations.tokens import Role, authenticate
+
+
+def factory(request: Request) -> sessionmaker[Session]:
+    result: sessionmaker[Session] = request.app.state.session_factory
+    return result
+
+
+@contextmanager
+def reading(request: Request) -> Iterator[Session]:
+    with factory(request)() as session:
+        yield session
+
+
+@contextmanager
+def writing(request: Request) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    with transaction(factory(request)) as session:
+        yield session
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: int
+    name: str
+    role: Role
+    state: str | None
+
+    @property
+    def actor(self) -> str:
+        return f"token {self.token_id} ({self.name}, {self.role.value})"
+
+
+def principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise Unauthorized("this route needs a bearer token (Authorization: Bearer …)")
+    with reading(request) as session:
+        token = authenticate(session, credential.strip())
+        if token is None:
+            raise Unauthorized("the bearer token is unknown or revoked")
+        return Principal(token.id, token.name, Role(token.role), token.state_code)
+
+
+def secretariat(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    if who.role is not Role.SECRETARIAT:
+        raise Forbidden("only the secretariat may do this")
+    return who
+
+
+def contacts_of(code: str, who: Annotated[Principal, Depends(principal)]) -> Principal:
+    """The secretariat, or the focal point of this very State."""
+    if who.role is Role.SECRETARIAT or (who.state or "") == code.upper():
+        return who
+    raise Forbidden(f"this token may not see or change the contacts of {code.upper()}")
+
+
+Secretariat = Annotated[Principal, Depends(secretariat)]
+ContactsAccess = Annotated[Principal, Depends(contacts_of)]

@@ -1,0 +1,183 @@
+"""The public record, read-only: no token needed, every answer as at a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import reading
+from api.responses import csv_bytes, json_bytes, json_response
+from obligations import queries
+from obligations.inputs import parse_state_code, today
+from obligations.record import Record
+from obligations.serialize import jsonable
+
+router = APIRouter(prefix="/api/v1", tags=["public record"])
+
+AsOf = Annotated[
+    date | None, Query(description="Answer as at this date (YYYY-MM-DD); default today (UTC).")
+]
+Region = Annotated[
+    str | None,
+    Query(
+        description="UN regional group: AFR, APG, EEG, GRULAC or WEOG.",
+        pattern="^(?i:AFR|APG|EEG|GRULAC|WEOG)$",
+    ),
+]
+
+
+def cached(request: Request, key: tuple[object, ...], compute: object) -> bytes:
+    with reading(request) as session:
+        body: bytes = request.app.state.answers.answer(session, key, compute)
+        return body
+
+
+def day(as_of: date | None) -> date:
+    return as_of or today()
+
+
+@router.get("/ping", summary="A trivial answer, to check the service is up")
+def ping() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/status", summary="The status of the Convention as at a date")
+def status(request: Request, as_of: AsOf = None) -> Response:
+    when = day(as_of)
+    return json_response(
+        cached(
+            request,
+            ("status", when),
+            lambda record: json_bytes(queries.convention_status(record, when)),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class StateSummary:
+    code: str
+    name: str
+    regional_group: str | None
+    party: bool
+    entry_into_force: date | None
+
+
+@router.get("/states", summary="Every State, with whether it is a party as at a date")
+def states(
+    request: Request,
+    as_of: AsOf = None,
+    party: Annotated[
+        bool | None, Query(description="Only parties (true) or non-parties (false).")
+    ] = None,
+    region: Region = None,
+) -> Response:
+    when = day(as_of)
+
+    def compute(record: Record) -> bytes:
+        summaries = [
+            StateSummary(
+                a.code,
+                a.name,
+                a.regional_group,
+                a.standing.party,
+                a.entry_into_force.date if a.entry_into_force else None,
+            )
+            for a in queries.assess_all(record, when)
+        ]
+        chosen = [
+            s
+            for s in summaries
+            if (party is None or s.party == party)
+            and (region is None or (s.regional_group or "") == region.upper())
+        ]
+        return json_bytes({"as_of": when, "items": sorted(chosen, key=lambda s: s.name)})
+
+    return json_response(
+        cached(request, ("states", when, party, region and region.upper()), compute)
+    )
+
+
+@router.get("/states/{code}", summary="A State's dossier as at a date")
+def state(request: Request, code: str, as_of: AsOf = None) -> Response:
+    when = day(as_of)
+    iso = parse_state_code(code, "code")
+    return json_response(
+        cached(
+            request,
+            ("state", iso, when),
+            lambda record: json_bytes(queries.state_dossier(record, iso, when)),
+        )
+    )
+
+
+OVERDUE_COLUMNS = ("code", "name", "number", "kind", "due", "days_overdue", "basis")
+
+
+@router.get("/overdue", summary="Reports overdue as at a date, most overdue first")
+def overdue(
+    request: Request,
+    as_of: AsOf = None,
+    region: Region = None,
+    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
+) -> Response:
+    when = day(as_of)
+    group = region.upper() if region else None
+
+    def compute(record: Record) -> bytes:
+        view = queries.overdue_reports(record, when, group)
+        if format == "csv":
+            return csv_bytes(OVERDUE_COLUMNS, jsonable(view.items))
+        return json_bytes(view)
+
+    body = cached(request, ("overdue", when, group, format), compute)
+    if format == "csv":
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="overdue-{when.isoformat()}.csv"'
+            },
+        )
+    return json_response(body)
+
+
+@router.get("/upcoming", summary="Reports falling due within the next days")
+def upcoming(
+    request: Request,
+    as_of: AsOf = None,
+    within: Annotated[int, Query(ge=0, le=1826, description="Days ahead (default 90).")] = 90,
+    region: Region = None,
+) -> Response:
+    when = day(as_of)
+    group = region.upper() if region else None
+    return json_response(
+        cached(
+            request,
+            ("upcoming", when, within, group),
+            lambda record: json_bytes(queries.upcoming_reports(record, when, within, group)),
+        )
+    )
+
+
+@router.get("/declarations", summary="Articles 76 and 77: declarations and the threshold of ten")
+def declarations(request: Request, as_of: AsOf = None) -> Response:
+    when = day(as_of)
+
+    def compute(record: Record) -> bytes:
+        status = queries.convention_status(record, when)
+        parties = [p.code for p in status.parties]
+        return json_bytes(
+            {
+                "as_of": when,
+                "declarations": status.declarations,
+                "parties_not_declared": {
+                    article: [c for c in parties if c not in procedure.states]
+                    for article, procedure in status.declarations.items()
+                },
+            }
+        )
+
+    return json_response(cached(request, ("declarations", when), compute))

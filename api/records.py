@@ -1,0 +1,229 @@
+"""Facts with their ids (public), and the secretariat's writes and corrections of them.
+
+Built for the four kinds of fact from one table of specs, so each behaves alike: 201 with the
+created object, 404 for an unknown State or id, 409 for a conflict with the record, 422 for
+malformed input; a rejected request writes nothing, an accepted one lands in the audit log.
+"""
+
+# No `from __future__ import annotations`: the routes below are typed with loop variables.
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import schemas
+from api.deps import Principal, Secretariat, reading, writing
+from obligations import models, recording
+from obligations.audit import log_change, snapshot
+from obligations.corrections import ENTITIES, correct_fact, delete_fact, get_fact
+from obligations.inputs import parse_state_code
+from obligations.record import stored_articles
+from obligations.serialize import jsonable
+
+router = APIRouter(prefix="/api/v1/states/{code}", tags=["facts"])
+
+
+def action_view(row: models.DepositaryAction) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "state": row.state_code,
+        "action": row.action,
+        "date": row.date,
+        "articles": list(stored_articles(row.articles)),
+        "source": row.source,
+        "effective": row.effective,
+        "notification": row.notification,
+        "note": row.note,
+    }
+
+
+def report_view(row: models.ReportReceived) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "state": row.state_code,
+        "numbers": [row.first_number, row.last_number],
+        "received": row.received,
+        "symbol": row.symbol,
+        "procedure": row.procedure,
+    }
+
+
+def review_view(row: models.Review) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "state": row.state_code,
+        "numbers": [row.first_number, row.last_number],
+        "session": row.session,
+        "date": row.date,
+        "end_date": row.end_date,
+        "symbol": row.symbol,
+    }
+
+
+def decision_view(row: models.CommitteeDecision) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "state": row.state_code,
+        "report": row.report_number,
+        "due": row.due,
+        "decided": row.decided,
+        "symbol": row.symbol,
+        "kind": row.kind,
+    }
+
+
+def create_action(session: Session, code: str, body: schemas.ActionIn) -> Any:
+    return recording.record_action(
+        session,
+        code,
+        body.action,
+        body.date,
+        body.articles,
+        body.source,
+        body.effective,
+        body.notification,
+        body.note,
+    )
+
+
+def create_report(session: Session, code: str, body: schemas.ReportIn) -> Any:
+    return recording.record_report(
+        session, code, body.numbers, body.received, body.symbol, body.procedure
+    )
+
+
+def create_review(session: Session, code: str, body: schemas.ReviewIn) -> Any:
+    return recording.record_review(
+        session, code, body.numbers, body.session, body.date, body.symbol, body.end_date
+    )
+
+
+def create_decision(session: Session, code: str, body: schemas.DecisionIn) -> Any:
+    return recording.record_decision(
+        session, code, body.report, body.due, body.decided, body.symbol, body.kind
+    )
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    entity: str
+    path: str
+    create_body: type[BaseModel]
+    patch_body: type[BaseModel]
+    create: Callable[..., Any]
+    view: Callable[..., dict[str, Any]]
+
+
+SPECS = [
+    FactSpec(
+        "action", "actions", schemas.ActionIn, schemas.ActionPatch, create_action, action_view
+    ),
+    FactSpec(
+        "report", "reports", schemas.ReportIn, schemas.ReportPatch, create_report, report_view
+    ),
+    FactSpec(
+        "review", "reviews", schemas.ReviewIn, schemas.ReviewPatch, create_review, review_view
+    ),
+    FactSpec(
+        "decision",
+        "decisions",
+        schemas.DecisionIn,
+        schemas.DecisionPatch,
+        create_decision,
+        decision_view,
+    ),
+]
+
+
+def body_bytes(value: Any, status_code: int = 200) -> Response:
+    from api.responses import json_bytes, json_response
+
+    return json_response(json_bytes(value), status_code)
+
+
+def register(spec: FactSpec) -> None:
+    model = ENTITIES[spec.entity]
+    create_body = spec.create_body
+    patch_body = spec.patch_body
+
+    @router.get(
+        f"/{spec.path}",
+        summary=f"Every {spec.entity} recorded for the State",
+        name=f"list_{spec.path}",
+    )
+    def list_facts(request: Request, code: str) -> Response:
+        iso = parse_state_code(code, "code")
+        with reading(request) as session:
+            recording.require_state(session, iso)
+            rows = session.scalars(select(model).where(model.state_code == iso).order_by(model.id))
+            return body_bytes({"state": iso, "items": [spec.view(r) for r in rows]})
+
+    @router.post(
+        f"/{spec.path}",
+        status_code=201,
+        summary=f"Record a {spec.entity}",
+        name=f"create_{spec.entity}",
+    )
+    def create_fact(
+        request: Request,
+        code: str,
+        body: create_body,  # type: ignore[valid-type]
+        who: Secretariat,
+    ) -> Response:
+        iso = parse_state_code(code, "code")
+        with writing(request) as session:
+            row = spec.create(session, iso, body)
+            log_change(session, who.actor, "create", spec.entity, row.id, iso, None, snapshot(row))
+            view = spec.view(row)
+        return body_bytes(view, 201)
+
+    @router.patch(
+        f"/{spec.path}/{{fact_id}}",
+        summary=f"Correct a {spec.entity}",
+        name=f"correct_{spec.entity}",
+    )
+    def correct(
+        request: Request,
+        code: str,
+        fact_id: int,
+        body: patch_body,  # type: ignore[valid-type]
+        who: Secretariat,
+    ) -> Response:
+        iso = parse_state_code(code, "code")
+        changes = jsonable(body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        with writing(request) as session:
+            row = get_fact(session, spec.entity, fact_id, iso)
+            before = snapshot(row)
+            correct_fact(session, spec.entity, row, changes)
+            log_change(
+                session, who.actor, "update", spec.entity, row.id, iso, before, snapshot(row)
+            )
+            view = spec.view(row)
+        return body_bytes(view)
+
+    @router.delete(
+        f"/{spec.path}/{{fact_id}}",
+        status_code=204,
+        summary=f"Delete a {spec.entity} recorded in error",
+        name=f"delete_{spec.entity}",
+    )
+    def delete(request: Request, code: str, fact_id: int, who: Secretariat) -> Response:
+        iso = parse_state_code(code, "code")
+        with writing(request) as session:
+            row = get_fact(session, spec.entity, fact_id, iso)
+            before = snapshot(row)
+            delete_fact(session, row)
+            log_change(session, who.actor, "delete", spec.entity, fact_id, iso, before, None)
+        return Response(status_code=204)
+
+
+for _spec in SPECS:
+    register(_spec)
+
+
+__all__ = ["Principal", "router"]

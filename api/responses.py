@@ -1,0 +1,30 @@
+"""JSON and CSV bodies from the engine's answers (the same serializer as the CLI's --json)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Response
+
+from obligations.serialize import jsonable
+
+
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(body: bytes, status_code: int = 200) -> Response:
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+def csv_bytes(columns: Sequence[str], rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: row[k] for k in columns})
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,122 @@
+"""Request bodies, in the CLI's words. Unknown fields are refused so a typo is never ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Numbers = Annotated[
+    list[Annotated[int, Field(ge=1, le=99)]],
+    Field(min_length=1, max_length=2, description="[first, last] report numbers (or [n])."),
+]
+Text = Annotated[str, Field(max_length=200)]
+Symbol = Annotated[str, Field(max_length=64, description="UN document symbol, CMW/C/<CODE>/…")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ActionIn(Body):
+    action: Literal[
+        "signature",
+        "ratification",
+        "accession",
+        "succession",
+        "succession_to_signature",
+        "declaration",
+        "withdrawal",
+        "denunciation",
+    ]
+    date: dt.date
+    articles: list[Literal[76, 77]] = []
+    source: Text | None = None
+    effective: dt.date | None = None
+    notification: Annotated[str, Field(max_length=64)] | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ActionPatch(Body):
+    action: (
+        Literal[
+            "signature",
+            "ratification",
+            "accession",
+            "succession",
+            "succession_to_signature",
+            "declaration",
+            "withdrawal",
+            "denunciation",
+        ]
+        | None
+    ) = None
+    date: dt.date | None = None
+    articles: list[Literal[76, 77]] | None = None
+    source: Text | None = None
+    effective: dt.date | None = None
+    notification: Annotated[str, Field(max_length=64)] | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ReportIn(Body):
+    numbers: Numbers
+    received: dt.date
+    symbol: Symbol | None = None
+    procedure: Literal["standard", "simplified"] = "standard"
+
+
+class ReportPatch(Body):
+    numbers: Numbers | None = None
+    received: dt.date | None = None
+    symbol: Symbol | None = None
+    procedure: Literal["standard", "simplified"] | None = None
+
+
+class ReviewIn(Body):
+    numbers: Numbers
+    session: Annotated[int, Field(ge=1, le=999)]
+    date: dt.date
+    end_date: dt.date | None = None
+    symbol: Symbol | None = None
+
+
+class ReviewPatch(Body):
+    numbers: Numbers | None = None
+    session: Annotated[int, Field(ge=1, le=999)] | None = None
+    date: dt.date | None = None
+    end_date: dt.date | None = None
+    symbol: Symbol | None = None
+
+
+class DecisionIn(Body):
+    report: Annotated[int, Field(ge=1, le=99)]
+    due: dt.date
+    decided: dt.date
+    symbol: Symbol | None = None
+    kind: Literal["fix_due_date", "request_report"] = "fix_due_date"
+
+
+class DecisionPatch(Body):
+    report: Annotated[int, Field(ge=1, le=99)] | None = None
+    due: dt.date | None = None
+    decided: dt.date | None = None
+    symbol: Symbol | None = None
+    kind: Literal["fix_due_date", "request_report"] | None = None
+
+
+class ContactIn(Body):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    language: Literal["en", "fr", "es"] = "en"
+    role: Literal["primary", "copy"] = "primary"
+    active: bool = True
+
+
+class ContactPatch(Body):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    email: Annotated[str, Field(min_length=3, max_length=254)] | None = None
+    language: Literal["en", "fr", "es"] | None = None
+    role: Literal["primary", "copy"] | None = None
+    active: bool | None = None

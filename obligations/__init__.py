@@ -1,0 +1,3 @@
+"""treaty-obligations: reporting obligations under the Migrant Workers Convention (ICRMW)."""
+
+TREATY = "ICRMW"

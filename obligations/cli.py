@@ -1,0 +1,663 @@
+"""The `obligations` command: set up the record, ask about it as at any date, record facts."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from obligations import TREATY, contacts, queries, recording, tokens
+from obligations.audit import audit_page, log_change, snapshot
+from obligations.db import has_schema, make_engine, session_factory, transaction, upgrade_schema
+from obligations.errors import ObligationsError
+from obligations.importing import import_actions_file, is_empty, load_bundled_record
+from obligations.inputs import parse_date, parse_state_code, today
+from obligations.record import Record, load_record
+from obligations.rules.committee import committee_members, enlargement_date
+from obligations.serialize import jsonable
+from obligations.settings import get_settings
+from obligations.tables import table
+
+app = typer.Typer(
+    help="Reporting obligations under the Migrant Workers Convention (ICRMW).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+record_app = typer.Typer(
+    help="Record a fact: a depositary action, a report, a review, a decision.", no_args_is_help=True
+)
+app.add_typer(record_app, name="record")
+contact_app = typer.Typer(
+    help="Focal points' contact details (personal data).", no_args_is_help=True
+)
+app.add_typer(contact_app, name="contact")
+token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+T = TypeVar("T")
+
+
+class CliState:
+    database_url: str = ""
+
+
+cli_state = CliState()
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.callback()
+def main_options(
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database URL; overrides OBLIGATIONS_DATABASE_URL."),
+    ] = None,
+) -> None:
+    cli_state.database_url = database_url or get_settings().resolved_database_url()
+
+
+def engine() -> Engine:
+    return make_engine(cli_state.database_url)
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A transaction on an initialised database; any ObligationsError rolls it back."""
+    eng = engine()
+    try:
+        _require_schema(eng)
+        with transaction(session_factory(eng)) as session:
+            yield session
+    finally:
+        eng.dispose()
+
+
+def _require_schema(eng: Engine) -> None:
+    try:
+        ready = has_schema(eng)
+    except OperationalError as error:
+        raise ObligationsError(
+            f"cannot open the database {eng.url.render_as_string()}: {error.orig}"
+        ) from None
+    if not ready:
+        raise ObligationsError(
+            f"the database {eng.url.render_as_string()} is not set up; run `obligations init`"
+        )
+
+
+def read_record() -> Record:
+    eng = engine()
+    try:
+        _require_schema(eng)
+        with session_factory(eng)() as session:
+            return load_record(session)
+    finally:
+        eng.dispose()
+
+
+def as_of_date(text: str | None) -> date:
+    return parse_date(text, "--as-of") if text else today()
+
+
+def emit(value: Any, as_json: bool, readable: Callable[[], str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(readable())
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The date to answer as at (YYYY-MM-DD); default today (UTC)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the schema, and load the bundled ICRMW record into an empty database."""
+    eng = engine()
+    try:
+        typer.echo(f"database: {eng.url.render_as_string()}")
+        upgrade_schema(eng)
+        typer.echo("schema: up to date")
+        with transaction(session_factory(eng)) as session:
+            if is_empty(session):
+                result = load_bundled_record(session)
+                typer.echo(
+                    f"loaded the bundled ICRMW record: {len(load_record(session).states)} States, "
+                    f"{result.added} depositary actions"
+                )
+            else:
+                typer.echo("the database already holds a record; nothing loaded")
+    except OperationalError as error:
+        raise ObligationsError(f"cannot open the database: {error.orig}") from None
+    finally:
+        eng.dispose()
+
+
+@app.command()
+def status(as_of: AsOf = None, json_: Json = False) -> None:
+    """The status of the Convention as at a date: parties, signatories, declarations."""
+    day = as_of_date(as_of)
+    view = queries.convention_status(read_record(), day)
+    emit(view, json_, lambda: render_status(view))
+
+
+def render_status(view: queries.StatusView) -> str:
+    if view.in_force:
+        headline = f"in force since {view.entry_into_force}"
+    elif view.entry_into_force:
+        headline = f"enters into force on {view.entry_into_force}"
+    else:
+        headline = f"not in force: {view.instruments_needed} more instruments needed"
+    parts = [
+        f"Status of the {TREATY} as at {view.as_of}: {headline}",
+        "",
+        f"Parties ({len(view.parties)})",
+        table(
+            ["code", "name", "instrument", "deposited", "in force for it"],
+            [(p.code, p.name, p.instrument, p.deposited, p.entry_into_force) for p in view.parties],
+        ),
+        "",
+        f"Signatories ({len(view.signatories)})",
+        table(["code", "name", "signed"], [(s.code, s.name, s.signed) for s in view.signatories]),
+        "",
+        "Communications procedures",
+        table(
+            ["article", "declarations", "in force", "needed", "States"],
+            [(k, p.count, p.in_force, p.needed, p.states) for k, p in view.declarations.items()],
+        ),
+    ]
+    return "\n".join(parts)
+
+
+@app.command()
+def state(
+    code: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. GTM.")],
+    as_of: AsOf = None,
+    json_: Json = False,
+) -> None:
+    """One State's dossier: actions with their source, reports owed, declarations."""
+    day = as_of_date(as_of)
+    record = read_record()
+    view = queries.state_dossier(record, parse_state_code(code), day)
+    emit(view, json_, lambda: render_dossier(view, record, day))
+
+
+def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
+    if view.entry_into_force:
+        bound = f"bound from {view.entry_into_force} ({view.entry_into_force_basis})"
+    else:
+        bound = "not bound by the Convention"
+    parts = [
+        f"{view.name} ({view.code}) as at {day}: "
+        f"{'party' if view.party else 'not a party'}, {bound}",
+        "",
+        "Depositary actions",
+        table(
+            ["date", "action", "articles", "source"],
+            [(a.date, a.action, a.articles, a.source) for a in view.actions],
+        ),
+        "",
+        "Reports",
+        table(
+            ["no.", "kind", "due", "basis", "status", "received", "symbol"],
+            [
+                (r.number, r.kind, r.due, r.basis, r.status, r.received, r.symbol)
+                for r in view.reports
+            ],
+        ),
+        "",
+        "Declarations",
+        table(
+            ["article", "in effect", "declared", "withdrawn", "source"],
+            [
+                (k, d.in_effect, d.declared, d.withdrawn, d.source)
+                for k, d in view.declarations.items()
+            ],
+        ),
+    ]
+    reviews = [r for r in record.reviews.get(view.code, []) if r.date <= day]
+    if reviews:
+        parts += [
+            "",
+            "Reviews by the Committee",
+            table(
+                ["session", "date", "until", "reports", "concluding observations"],
+                [
+                    (
+                        r.session,
+                        r.date,
+                        r.end_date,
+                        f"{r.first}-{r.last}" if r.last != r.first else r.first,
+                        r.symbol,
+                    )
+                    for r in sorted(reviews, key=lambda r: r.date)
+                ],
+            ),
+        ]
+    decisions = [d for d in record.decisions.get(view.code, []) if d.decided <= day]
+    if decisions:
+        parts += [
+            "",
+            "Committee decisions",
+            table(
+                ["decided", "kind", "report", "due", "symbol"],
+                [
+                    (d.decided, d.kind.value, d.report, d.due, d.symbol)
+                    for d in sorted(decisions, key=lambda d: d.decided)
+                ],
+            ),
+        ]
+    return "\n".join(parts)
+
+
+@app.command()
+def overdue(as_of: AsOf = None, json_: Json = False) -> None:
+    """Reports overdue as at a date, most overdue first."""
+    day = as_of_date(as_of)
+    record = read_record()
+    view = queries.overdue_reports(record, day)
+    received = queries.reports_on_record(record, day)
+    emit(
+        view,
+        json_,
+        lambda: (
+            f"Reports overdue as at {day}: {len(view.items)}\n"
+            + table(
+                ["code", "State", "no.", "kind", "due", "days overdue", "basis"],
+                [
+                    (i.code, i.name, i.number, i.kind, i.due, i.days_overdue, i.basis)
+                    for i in view.items
+                ],
+            )
+            # Overdue means "no receipt recorded": say how many receipts the record holds.
+            + f"\n\nReports received on record as at {day}: {received}"
+            + ("" if received else " (none recorded: add them with `obligations record report`)")
+        ),
+    )
+
+
+@app.command()
+def upcoming(
+    as_of: AsOf = None,
+    within: Annotated[int, typer.Option(min=0, max=1826, help="Days ahead to look.")] = 90,
+    json_: Json = False,
+) -> None:
+    """Reports falling due within the next DAYS days (a report due today included)."""
+    day = as_of_date(as_of)
+    view = queries.upcoming_reports(read_record(), day, within)
+    emit(
+        view,
+        json_,
+        lambda: (
+            f"Reports due from {day} within {within} days: {len(view.items)}\n"
+            + table(
+                ["code", "State", "no.", "kind", "due", "days until", "basis"],
+                [
+                    (i.code, i.name, i.number, i.kind, i.due, i.days_until, i.basis)
+                    for i in view.items
+                ],
+            )
+        ),
+    )
+
+
+@app.command()
+def committee(as_of: AsOf = None, json_: Json = False) -> None:
+    """Art. 72: the Committee's size, and when the Convention bound its forty-first party."""
+    day = as_of_date(as_of)
+    record = read_record()
+    dates = [
+        a.entry_into_force.date
+        for a in queries.assess_all(record, day)
+        if a.entry_into_force is not None and a.standing.party
+    ]
+    enlarged = enlargement_date(dates)
+    members = committee_members(enlarged, day)
+    value = {"as_of": day, "members": members, "forty_first_party_entry_into_force": enlarged}
+    emit(
+        value,
+        json_,
+        lambda: (
+            f"As at {day} the Committee has {members} members; "
+            + (
+                f"the Convention entered into force for its forty-first State Party on {enlarged} "
+                "(art. 72(1)(b))."
+                if enlarged
+                else "fewer than forty-one States Parties are bound."
+            )
+        ),
+    )
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="CSV: state,action,date,articles,source")],
+) -> None:
+    """Import depositary actions from CSV, all or nothing; rows already recorded are passed over."""
+    with writing() as session:
+        result = import_actions_file(session, path)
+    typer.echo(f"imported {result.added} actions; {result.already_recorded} already recorded")
+
+
+Code = Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code.")]
+Symbol = Annotated[str | None, typer.Option(help="UN document symbol, CMW/C/<CODE>/...")]
+
+
+@record_app.command("action")
+def record_action(
+    code: Code,
+    action: Annotated[
+        str,
+        typer.Option(
+            help="signature, ratification, accession, succession, "
+            "succession_to_signature, declaration, withdrawal, "
+            "denunciation"
+        ),
+    ],
+    date_: Annotated[str, typer.Option("--date", help="Date of deposit (YYYY-MM-DD).")],
+    articles: Annotated[str, typer.Option(help="For a declaration or withdrawal: 76,77")] = "",
+    source: Annotated[str | None, typer.Option(help="Where the fact comes from.")] = None,
+    effective: Annotated[
+        str | None, typer.Option(help="Succession: bound from (YYYY-MM-DD).")
+    ] = None,
+    notification: Annotated[str | None, typer.Option(help="Depositary notification, C.N.…")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Record a depositary action."""
+    with writing() as session:
+        row = recording.record_action(
+            session,
+            code,
+            action,
+            parse_date(date_, "--date"),
+            articles,
+            source,
+            parse_date(effective, "--effective") if effective else None,
+            notification,
+            note,
+        )
+        typer.echo(
+            f"recorded action {row.id}: {row.state_code} {row.action} of {row.date} "
+            f"(source: {row.source})"
+        )
+
+
+@record_app.command("report")
+def record_report(
+    code: Code,
+    numbers: Annotated[str, typer.Option(help="Report number N, or N-M for a combined report.")],
+    received: Annotated[str, typer.Option(help="Date received (YYYY-MM-DD).")],
+    symbol: Symbol = None,
+    simplified: Annotated[
+        bool, typer.Option(help="Submitted under the simplified procedure.")
+    ] = False,
+) -> None:
+    """Record a report received."""
+    with writing() as session:
+        row = recording.record_report(
+            session,
+            code,
+            numbers,
+            parse_date(received, "--received"),
+            symbol,
+            "simplified" if simplified else "standard",
+        )
+        audited(session, "report", row)
+        typer.echo(
+            f"recorded report {row.id}: {row.state_code} "
+            f"{report_numbers(row.first_number, row.last_number)} received {row.received} "
+            f"({row.symbol or 'no symbol'}, {row.procedure} procedure)"
+        )
+
+
+def report_numbers(first: int, last: int) -> str:
+    return f"report {first}" if first == last else f"reports {first}-{last}"
+
+
+@record_app.command("review")
+def record_review(
+    code: Code,
+    numbers: Annotated[str, typer.Option(help="Report number(s) considered, N or N-M.")],
+    session_number: Annotated[int, typer.Option("--session", help="Committee session number.")],
+    date_: Annotated[str, typer.Option("--date", help="First day of the review.")],
+    until: Annotated[str | None, typer.Option(help="Last day of the review.")] = None,
+    symbol: Symbol = None,
+) -> None:
+    """Record a review by the Committee (with or without a report, rule 34)."""
+    with writing() as session:
+        row = recording.record_review(
+            session,
+            code,
+            numbers,
+            session_number,
+            parse_date(date_, "--date"),
+            symbol,
+            parse_date(until, "--until") if until else None,
+        )
+        audited(session, "review", row)
+        typer.echo(
+            f"recorded review {row.id}: {row.state_code} at session {row.session} "
+            f"on {row.date} ({row.symbol or 'no symbol'})"
+        )
+
+
+@record_app.command("decision")
+def record_decision(
+    code: Code,
+    report: Annotated[int, typer.Option(help="The report number whose due date is fixed.")],
+    due: Annotated[str, typer.Option(help="The due date the Committee fixed.")],
+    decided: Annotated[str, typer.Option(help="Date of the decision.")],
+    symbol: Symbol = None,
+    request: Annotated[
+        bool, typer.Option(help="An additional report requested (art. 73(1)(b)).")
+    ] = False,
+) -> None:
+    """Record a Committee decision fixing when a report is due."""
+    with writing() as session:
+        row = recording.record_decision(
+            session,
+            code,
+            report,
+            parse_date(due, "--due"),
+            parse_date(decided, "--decided"),
+            symbol,
+            "request_report" if request else "fix_due_date",
+        )
+        typer.echo(
+            f"recorded decision {row.id}: {row.state_code} report {row.report_number} "
+            f"due {row.due} ({row.symbol or 'no symbol'})"
+        )
+
+
+def cli_actor() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli ({user})"
+
+
+def audited(session: Session, entity: str, row: Any) -> None:
+    log_change(
+        session,
+        cli_actor(),
+        "create",
+        entity,
+        row.id,
+        getattr(row, "state_code", None),
+        None,
+        snapshot(row),
+    )
+
+
+@contact_app.command("add")
+def contact_add(
+    code: Code,
+    name: Annotated[str, typer.Option(help="Full name of the focal point.")],
+    email: Annotated[str, typer.Option(help="E-mail address.")],
+    language: Annotated[str, typer.Option(help="Working language: en, fr or es.")] = "en",
+    role: Annotated[str, typer.Option(help="primary (To) or copy (Cc).")] = "primary",
+) -> None:
+    """Add a focal point to a State."""
+    with writing() as session:
+        row = contacts.add_contact(session, code, name, email, language, role)
+        audited(session, "contact", row)
+        typer.echo(
+            f"added contact {row.id}: {row.name} <{row.email}> for {row.state_code} "
+            f"({row.language}, {row.role})"
+        )
+
+
+@contact_app.command("list")
+def contact_list(
+    code: Annotated[str | None, typer.Argument(help="Only this State.")] = None,
+    json_: Json = False,
+) -> None:
+    """List contacts, of one State or of all."""
+    with writing() as session:
+        items = contacts.list_contacts(session, code)
+    emit(
+        items,
+        json_,
+        lambda: table(
+            ["id", "State", "name", "email", "language", "role", "active"],
+            [(c.id, c.state, c.name, c.email, c.language, c.role, c.active) for c in items],
+        ),
+    )
+
+
+@contact_app.command("remove")
+def contact_remove(contact_id: Annotated[int, typer.Argument(help="The contact's id.")]) -> None:
+    """Remove a contact."""
+    with writing() as session:
+        row = contacts.get_contact(session, contact_id)
+        before = snapshot(row)
+        session.delete(row)
+        log_change(
+            session, cli_actor(), "delete", "contact", contact_id, row.state_code, before, None
+        )
+    typer.echo(f"removed contact {contact_id}")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="secretariat or focal-point")],
+    name: Annotated[str, typer.Option(help="Who holds the token.")],
+    state_code: Annotated[str | None, typer.Option("--state", help="Focal point's State.")] = None,
+    json_: Json = False,
+) -> None:
+    """Make a token; it is shown this once and only its digest is stored."""
+    with writing() as session:
+        row, clear = tokens.create_token(session, role, name, state_code)
+        log_change(
+            session, cli_actor(), "create", "token", row.id, row.state_code, None, snapshot(row)
+        )
+        token_id = row.id
+    if json_:
+        typer.echo(json.dumps({"id": token_id, "token": clear}))
+    else:
+        typer.echo(
+            f"token {token_id} ({role}{' for ' + state_code.upper() if state_code else ''}):"
+        )
+        typer.echo(clear)
+        typer.echo("keep it now: it is not shown again")
+
+
+@token_app.command("list")
+def token_list(json_: Json = False) -> None:
+    """List tokens (never their text)."""
+    with writing() as session:
+        items = tokens.list_tokens(session)
+    emit(
+        items,
+        json_,
+        lambda: table(
+            ["id", "name", "role", "State", "created", "revoked"],
+            [(t.id, t.name, t.role, t.state, t.created_at, t.revoked_at) for t in items],
+        ),
+    )
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's id.")]) -> None:
+    """Revoke a token; requests bearing it are refused from now on."""
+    with writing() as session:
+        row = tokens.revoke_token(session, token_id)
+        log_change(
+            session, cli_actor(), "revoke", "token", row.id, row.state_code, None, snapshot(row)
+        )
+    typer.echo(f"revoked token {token_id}")
+
+
+@app.command()
+def audit(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    state_code: Annotated[str | None, typer.Option("--state", help="Only this State.")] = None,
+    json_: Json = False,
+) -> None:
+    """The audit log of writes, newest first."""
+    with writing() as session:
+        page = audit_page(session, limit, offset, state_code)
+    emit(
+        page,
+        json_,
+        lambda: (
+            f"{page.total} entries; showing {len(page.items)}\n"
+            + table(
+                ["id", "at", "actor", "operation", "entity", "entity id", "State"],
+                [
+                    (e.id, e.at, e.actor, e.operation, e.entity, e.entity_id, e.state)
+                    for e in page.items
+                ],
+            )
+        ),
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    eng = engine()
+    try:
+        _require_schema(eng)
+    finally:
+        eng.dispose()
+    typer.echo(f"database: {cli_state.database_url}")
+    typer.echo(f"serving on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(
+        create_app(database_url=cli_state.database_url), host=host, port=port, log_level="info"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; a user's mistake ends in one line on stderr, exit 2."""
+    try:
+        app(args=argv, prog_name="obligations")
+    except ObligationsError as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)

@@ -1,0 +1,179 @@
+"""Corrections: changing or deleting a recorded fact, then checking the State's whole record.
+
+A correction is applied inside the caller's transaction; if the State's record no longer
+holds together, Conflict is raised and the caller's rollback undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from obligations import models
+from obligations.errors import Conflict, InvalidInput, NotFound
+from obligations.inputs import (
+    check_record_date,
+    check_report_symbol,
+    check_symbol,
+    parse_date,
+    parse_numbers,
+)
+from obligations.record import format_articles, load_record
+from obligations.recording import bound_from, build_action, check_due_dates_increase
+from obligations.rules.facts import DecisionKind, Procedure
+from obligations.rules.standing import replay
+
+ENTITIES: dict[str, type[Any]] = {
+    "action": models.DepositaryAction,
+    "report": models.ReportReceived,
+    "review": models.Review,
+    "decision": models.CommitteeDecision,
+}
+
+
+def get_fact(session: Session, entity: str, fact_id: int, state: str | None = None) -> Any:
+    row = session.get(ENTITIES[entity], fact_id)
+    if row is None or (state is not None and row.state_code != state.upper()):
+        where = f" for {state.upper()}" if state else ""
+        raise NotFound(f"no {entity} with id {fact_id}{where}")
+    return row
+
+
+def check_state_record(session: Session, code: str) -> None:
+    """Everything recorded for one State must still hold together."""
+    session.flush()
+    record = load_record(session)
+    replay(record.actions.get(code, []))
+    reports = sorted(record.reports.get(code, []), key=lambda r: r.first)
+    for earlier, later in zip(reports, reports[1:], strict=False):
+        if later.first <= earlier.last:
+            raise Conflict(f"{code}: report {later.first} would be received twice")
+    for report in reports:
+        if bound_from(record, code, report.received) is None:
+            raise Conflict(
+                f"{code}: the report received on {report.received.isoformat()} would come "
+                "before the Convention bound the State"
+            )
+    for review in record.reviews.get(code, []):
+        if bound_from(record, code, review.date) is None:
+            raise Conflict(
+                f"{code}: the review of {review.date.isoformat()} would come before the "
+                "Convention bound the State"
+            )
+    decisions = record.decisions.get(code, [])
+    for decision in decisions:
+        bound = bound_from(record, code, decision.decided)
+        if bound is None:
+            raise Conflict(
+                f"{code}: the decision of {decision.decided.isoformat()} would come before "
+                "the Convention bound the State"
+            )
+    if decisions:
+        first_decided = min(d.decided for d in decisions)
+        bound = bound_from(record, code, first_decided)
+        if bound is not None:
+            check_due_dates_increase(bound, decisions)
+
+
+def _date(changes: dict[str, Any], key: str, current: date | None) -> date | None:
+    if key not in changes:
+        return current
+    value = changes[key]
+    return None if value is None else parse_date(value, key)
+
+
+def correct_action(session: Session, row: models.DepositaryAction, changes: dict[str, Any]) -> None:
+    day = _date(changes, "date", row.date)
+    if day is None:
+        raise InvalidInput("date: an action needs a date")
+    action = build_action(
+        row.state_code,
+        changes.get("action", row.action),
+        day,
+        changes.get("articles", row.articles),
+        changes.get("source", row.source),
+        _date(changes, "effective", row.effective),
+        changes.get("notification", row.notification),
+        changes.get("note", row.note),
+    )
+    row.action = action.action.value
+    row.date = action.date
+    row.articles = format_articles(action.articles)
+    row.source = action.source
+    row.effective = action.effective
+    row.notification = action.notification
+    row.note = action.note
+    check_state_record(session, row.state_code)
+
+
+def correct_report(session: Session, row: models.ReportReceived, changes: dict[str, Any]) -> None:
+    first, last = parse_numbers(changes.get("numbers", [row.first_number, row.last_number]))
+    received = _date(changes, "received", row.received)
+    if received is None:
+        raise InvalidInput("received: a report needs the date it was received")
+    check_record_date(received, "received")
+    symbol = check_report_symbol(changes.get("symbol", row.symbol), row.state_code, (first, last))
+    try:
+        procedure = Procedure(changes.get("procedure", row.procedure)).value
+    except ValueError:
+        raise InvalidInput("procedure: must be 'standard' or 'simplified'") from None
+    row.first_number, row.last_number = first, last
+    row.received, row.symbol, row.procedure = received, symbol, procedure
+    check_state_record(session, row.state_code)
+
+
+def correct_review(session: Session, row: models.Review, changes: dict[str, Any]) -> None:
+    first, last = parse_numbers(changes.get("numbers", [row.first_number, row.last_number]))
+    day = _date(changes, "date", row.date)
+    if day is None:
+        raise InvalidInput("date: a review needs a date")
+    check_record_date(day)
+    end = _date(changes, "end_date", row.end_date)
+    if end is not None and end < day:
+        raise InvalidInput("end_date: the review cannot end before it starts")
+    session_number = changes.get("session", row.session)
+    if not isinstance(session_number, int) or not 1 <= session_number <= 999:
+        raise InvalidInput(f"session: {session_number!r} is not a Committee session number")
+    row.first_number, row.last_number = first, last
+    row.date, row.end_date, row.session = day, end, session_number
+    row.symbol = check_symbol(changes.get("symbol", row.symbol), row.state_code)
+    check_state_record(session, row.state_code)
+
+
+def correct_decision(
+    session: Session, row: models.CommitteeDecision, changes: dict[str, Any]
+) -> None:
+    number, _ = parse_numbers(changes.get("report", row.report_number), "report")
+    due = _date(changes, "due", row.due)
+    decided = _date(changes, "decided", row.decided)
+    if due is None or decided is None:
+        raise InvalidInput("a decision needs its due date and the date it was decided")
+    check_record_date(decided, "decided")
+    try:
+        kind = DecisionKind(changes.get("kind", row.kind)).value
+    except ValueError:
+        raise InvalidInput("kind: must be 'fix_due_date' or 'request_report'") from None
+    row.report_number, row.due, row.decided, row.kind = number, due, decided, kind
+    row.symbol = check_symbol(changes.get("symbol", row.symbol), row.state_code)
+    check_state_record(session, row.state_code)
+
+
+CORRECTIONS: dict[str, Callable[[Session, Any, dict[str, Any]], None]] = {
+    "action": correct_action,
+    "report": correct_report,
+    "review": correct_review,
+    "decision": correct_decision,
+}
+
+
+def correct_fact(session: Session, entity: str, row: Any, changes: dict[str, Any]) -> None:
+    CORRECTIONS[entity](session, row, changes)
+
+
+def delete_fact(session: Session, row: Any) -> None:
+    code = row.state_code
+    session.delete(row)
+    check_state_record(session, code)

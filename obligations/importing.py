@@ -1,0 +1,152 @@
+"""Loading the bundled ICRMW record, and importing newer depositary records from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from obligations import models
+from obligations.errors import InvalidInput, NotFound, ObligationsError
+from obligations.inputs import parse_date, parse_state_code
+from obligations.record import load_record
+from obligations.recording import add_action_row, build_action, check_timeline
+from obligations.rules.facts import Action
+
+ACTION_COLUMNS = ("state", "action", "date", "articles", "source")
+OPTIONAL_COLUMNS = ("effective", "notification", "note")
+
+
+def bundled_text(name: str) -> str:
+    return resources.files("obligations").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(models.State)) == 0
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    already_recorded: int
+
+
+def load_states(session: Session) -> int:
+    """Every State that can become party (UN Members and observer States), then former names."""
+    rows = list(csv.DictReader(io.StringIO(bundled_text("un_states.csv"))))
+    # The ICRMW record's own list wins where both name a State.
+    for row in csv.DictReader(io.StringIO(bundled_text("icrmw/states.csv"))):
+        rows = [r for r in rows if r["code"] != row["code"]] + [{**row, "membership": "member"}]
+    for row in rows:
+        session.add(
+            models.State(
+                code=row["code"],
+                name=row["name"],
+                regional_group=row["regional_group"] or None,
+                membership=row.get("membership") or "member",
+            )
+        )
+    session.flush()
+    for row in csv.DictReader(io.StringIO(bundled_text("icrmw/name_history.csv"))):
+        session.add(
+            models.StateName(
+                state_code=row["code"],
+                name=row["name"],
+                used_until=date.fromisoformat(row["used_until"]),
+                precision=row["precision"] or "day",
+                note=row["note"] or None,
+            )
+        )
+    session.flush()
+    return len(rows)
+
+
+def load_bundled_record(session: Session) -> ImportResult:
+    """Fill an empty database with the ICRMW record shipped with the package."""
+    load_states(session)
+    return import_actions(session, bundled_text("icrmw/depositary_actions.csv"), "bundled record")
+
+
+def import_actions_file(session: Session, path: Path) -> ImportResult:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"{path}: cannot be read as UTF-8 text ({error})") from None
+    return import_actions(session, text, str(path))
+
+
+def import_actions(session: Session, text: str, origin: str) -> ImportResult:
+    """All or nothing: every row is checked, alone and against the record, before any is kept.
+
+    A row already in the record is passed over, so importing the same file twice adds nothing.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    header = tuple(reader.fieldnames or ())
+    missing = [c for c in ACTION_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in ACTION_COLUMNS + OPTIONAL_COLUMNS]
+    if missing or unknown:
+        raise InvalidInput(
+            f"{origin}: the header must be {','.join(ACTION_COLUMNS)}"
+            + (f" (missing: {', '.join(missing)})" if missing else "")
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    record = load_record(session)
+    known_states = set(record.states)
+    new_by_state: dict[str, list[tuple[int, Action]]] = defaultdict(list)
+    already = 0
+    for line, row in enumerate(reader, start=2):
+        try:
+            action = _row_action(row, known_states)
+        except ObligationsError as error:
+            raise InvalidInput(f"{origin}, row {line}: {error}") from None
+        if any(_same(action, a) for a in record.actions.get(action.state, [])):
+            already += 1
+            continue
+        if any(_same(action, a) for _, a in new_by_state[action.state]):
+            raise InvalidInput(f"{origin}, row {line}: the same action appears twice in the file")
+        new_by_state[action.state].append((line, action))
+    for code, numbered in new_by_state.items():
+        try:
+            check_timeline(record, code, [a for _, a in numbered])
+        except ObligationsError as error:
+            lines = ", ".join(str(n) for n, _ in numbered)
+            raise InvalidInput(f"{origin}, row(s) {lines}: {error}") from None
+    added = 0
+    for numbered in new_by_state.values():
+        for _, action in sorted(numbered, key=lambda n: n[1].replay_key):
+            add_action_row(session, action)
+            added += 1
+    return ImportResult(added, already)
+
+
+def _same(a: Action, b: Action) -> bool:
+    return (a.state, a.action, a.date, a.articles) == (b.state, b.action, b.date, b.articles)
+
+
+def _row_action(row: dict[str, str | None], known_states: set[str]) -> Action:
+    # csv.DictReader fills missing cells with None and keeps extra ones under the key None.
+    if None in row.values() or None in row:
+        raise InvalidInput("the row does not have the header's number of columns")
+    code = parse_state_code(row["state"] or "")
+    if code not in known_states:
+        raise NotFound(f"unknown State code {code!r}")
+    effective = row.get("effective") or None
+    return build_action(
+        code,
+        row["action"] or "",
+        parse_date(row["date"] or "", "date"),
+        row["articles"] or "",
+        row["source"] or None,
+        parse_date(effective, "effective") if effective else None,
+        row.get("notification") or None,
+        row.get("note") or None,
+    )

@@ -1,0 +1,299 @@
+"""As-at answers: the status of the Convention, a State's dossier, overdue and upcoming reports.
+
+Each answer is a dataclass whose fields are exactly the JSON keys the CLI and the API print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from obligations import TREATY
+from obligations.errors import NotFound
+from obligations.record import Record
+from obligations.rules.declarations import ProcedureStatus, procedure_status
+from obligations.rules.entry_into_force import (
+    GeneralEntryIntoForce,
+    StateEntryIntoForce,
+    general_entry_into_force,
+    state_entry_into_force,
+)
+from obligations.rules.facts import SIGNATURES
+from obligations.rules.reporting import ReportObligation, ReportStatus, report_schedule
+from obligations.rules.standing import COMMUNICATION_ARTICLES, Standing, replay
+
+
+@dataclass(frozen=True)
+class StateAssessment:
+    """Everything the rules conclude about one State on one date."""
+
+    code: str
+    name: str
+    regional_group: str | None
+    standing: Standing
+    entry_into_force: StateEntryIntoForce | None
+    reports: list[ReportObligation]
+
+
+def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
+    return general_entry_into_force(record.all_actions(), as_of)
+
+
+def assess(
+    record: Record, code: str, as_of: date, in_general: GeneralEntryIntoForce | None = None
+) -> StateAssessment:
+    entry = record.states.get(code)
+    if entry is None:
+        raise NotFound(f"unknown State code {code!r}")
+    in_general = in_general or general(record, as_of)
+    standing = replay(record.actions.get(code, []), as_of)
+    instrument = standing.bound_by
+    eif = state_entry_into_force(instrument, in_general) if instrument else None
+    reports = (
+        report_schedule(
+            eif.date,
+            record.reports.get(code, []),
+            record.decisions.get(code, []),
+            as_of,
+            standing.obligations_end,
+        )
+        if eif is not None
+        else []
+    )
+    return StateAssessment(code, entry.name_on(as_of), entry.regional_group, standing, eif, reports)
+
+
+def assess_all(record: Record, as_of: date) -> list[StateAssessment]:
+    in_general = general(record, as_of)
+    return [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+
+
+# --- status of the Convention ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyView:
+    code: str
+    name: str
+    instrument: str
+    deposited: date
+    entry_into_force: date | None
+
+
+@dataclass(frozen=True)
+class SignatoryView:
+    code: str
+    name: str
+    signed: date
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    states: list[str]
+    count: int
+    in_force: bool
+    needed: int
+
+    @classmethod
+    def of(cls, status: ProcedureStatus) -> ProcedureView:
+        return cls(list(status.states), status.count, status.in_force, status.needed)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    as_of: date
+    treaty: str
+    entry_into_force: date | None
+    in_force: bool
+    instruments_needed: int
+    parties: list[PartyView]
+    signatories: list[SignatoryView]
+    declarations: dict[str, ProcedureView]
+
+
+def procedures(assessments: list[StateAssessment], as_of: date) -> dict[str, ProcedureStatus]:
+    spells = [s for a in assessments for s in a.standing.spells]
+    return {str(art): procedure_status(art, spells, as_of) for art in COMMUNICATION_ARTICLES}
+
+
+def convention_status(record: Record, as_of: date) -> StatusView:
+    in_general = general(record, as_of)
+    assessments = [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+    parties: list[PartyView] = []
+    signatories: list[SignatoryView] = []
+    for a in assessments:
+        instrument = a.standing.instrument
+        if instrument is not None:
+            parties.append(
+                PartyView(
+                    a.code,
+                    a.name,
+                    instrument.action.value,
+                    instrument.date,
+                    a.entry_into_force.date if a.entry_into_force else None,
+                )
+            )
+        elif a.standing.signature is not None and a.standing.signature.action in SIGNATURES:
+            signatories.append(SignatoryView(a.code, a.name, a.standing.signature.date))
+    return StatusView(
+        as_of=as_of,
+        treaty=TREATY,
+        entry_into_force=in_general.date,
+        in_force=in_general.in_force_on(as_of),
+        instruments_needed=in_general.instruments_needed,
+        parties=sorted(parties, key=lambda p: p.name),
+        signatories=sorted(signatories, key=lambda s: s.name),
+        declarations={k: ProcedureView.of(v) for k, v in procedures(assessments, as_of).items()},
+    )
+
+
+# --- a State's dossier ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: str
+    date: date
+    articles: list[int]
+    source: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    number: int
+    kind: str
+    due: date
+    basis: str
+    status: str
+    received: date | None
+    symbol: str | None
+
+    @classmethod
+    def of(cls, r: ReportObligation) -> ReportView:
+        return cls(r.number, r.kind, r.due, r.basis, r.status.value, r.received, r.symbol)
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    in_effect: bool
+    declared: date | None
+    withdrawn: date | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class DossierView:
+    code: str
+    name: str
+    party: bool
+    entry_into_force: date | None
+    entry_into_force_basis: str | None
+    actions: list[ActionView]
+    reports: list[ReportView]
+    declarations: dict[str, DeclarationView]
+
+
+def state_declarations(standing: Standing) -> dict[str, DeclarationView]:
+    views: dict[str, DeclarationView] = {}
+    for article in COMMUNICATION_ARTICLES:
+        spells = [s for s in standing.spells if s.article == article]
+        if not spells:
+            views[str(article)] = DeclarationView(False, None, None, None)
+            continue
+        latest = max(spells, key=lambda s: s.start)
+        views[str(article)] = DeclarationView(
+            latest.end is None, latest.start, latest.end, latest.declaration.source
+        )
+    return views
+
+
+def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
+    code = code.upper()
+    a = assess(record, code, as_of)
+    actions = sorted(
+        (x for x in record.actions.get(code, []) if x.date <= as_of), key=lambda x: x.replay_key
+    )
+    return DossierView(
+        code=a.code,
+        name=a.name,
+        party=a.standing.party,
+        entry_into_force=a.entry_into_force.date if a.entry_into_force else None,
+        entry_into_force_basis=a.entry_into_force.basis if a.entry_into_force else None,
+        actions=[ActionView(x.action.value, x.date, list(x.articles), x.source) for x in actions],
+        reports=[ReportView.of(r) for r in a.reports],
+        declarations=state_declarations(a.standing),
+    )
+
+
+# --- overdue and upcoming ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    code: str
+    name: str
+    number: int
+    kind: str
+    due: date
+    days_overdue: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class UpcomingItem:
+    code: str
+    name: str
+    number: int
+    kind: str
+    due: date
+    days_until: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class OverdueView:
+    as_of: date
+    items: list[OverdueItem]
+
+
+@dataclass(frozen=True)
+class UpcomingView:
+    as_of: date
+    items: list[UpcomingItem]
+
+
+def _in_region(a: StateAssessment, region: str | None) -> bool:
+    return region is None or (a.regional_group or "").upper() == region.upper()
+
+
+def reports_on_record(record: Record, as_of: date) -> int:
+    """How many reports received the record holds up to a date."""
+    return sum(1 for reports in record.reports.values() for r in reports if r.received <= as_of)
+
+
+def overdue_reports(record: Record, as_of: date, region: str | None = None) -> OverdueView:
+    items = [
+        OverdueItem(a.code, a.name, r.number, r.kind, r.due, (as_of - r.due).days, r.basis)
+        for a in assess_all(record, as_of)
+        if _in_region(a, region)
+        for r in a.reports
+        if r.status is ReportStatus.OVERDUE
+    ]
+    items.sort(key=lambda i: (-i.days_overdue, i.name, i.number))
+    return OverdueView(as_of, items)
+
+
+def upcoming_reports(
+    record: Record, as_of: date, within: int = 90, region: str | None = None
+) -> UpcomingView:
+    """Reports due from `as_of` (due today counts) to `within` days after it, soonest first."""
+    horizon = as_of + timedelta(days=within)
+    items = [
+        UpcomingItem(a.code, a.name, r.number, r.kind, r.due, (r.due - as_of).days, r.basis)
+        for a in assess_all(record, as_of)
+        if _in_region(a, region)
+        for r in a.reports
+        if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING) and r.due <= horizon
+    ]
+    items.sort(key=lambda i: (i.days_until, i.name, i.number))
+    return UpcomingView(as_of, items)

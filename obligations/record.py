@@ -1,0 +1,108 @@
+"""Loading the stored facts into the plain values the rules take."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from obligations import models
+from obligations.rules.facts import (
+    Action,
+    ActionKind,
+    Decision,
+    DecisionKind,
+    Procedure,
+    ReportReceived,
+    Review,
+)
+from obligations.rules.names import FormerName, name_on
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    code: str
+    name: str
+    regional_group: str | None
+    former_names: tuple[FormerName, ...] = ()
+
+    def name_on(self, day: date) -> str:
+        return name_on(self.name, self.former_names, day)
+
+
+@dataclass
+class Record:
+    """Every fact the tracker holds, keyed by State code."""
+
+    states: dict[str, StateEntry]
+    actions: dict[str, list[Action]] = field(default_factory=lambda: defaultdict(list))
+    reports: dict[str, list[ReportReceived]] = field(default_factory=lambda: defaultdict(list))
+    reviews: dict[str, list[Review]] = field(default_factory=lambda: defaultdict(list))
+    decisions: dict[str, list[Decision]] = field(default_factory=lambda: defaultdict(list))
+
+    def all_actions(self) -> list[Action]:
+        return [a for actions in self.actions.values() for a in actions]
+
+
+def stored_articles(text: str) -> tuple[int, ...]:
+    return tuple(sorted(int(part) for part in text.split(";") if part.strip()))
+
+
+def format_articles(articles: tuple[int, ...] | list[int]) -> str:
+    return ";".join(str(a) for a in sorted(articles))
+
+
+def to_action(row: models.DepositaryAction) -> Action:
+    return Action(
+        state=row.state_code,
+        action=ActionKind(row.action),
+        date=row.date,
+        articles=stored_articles(row.articles),
+        source=row.source,
+        effective=row.effective,
+        notification=row.notification,
+        note=row.note,
+    )
+
+
+def to_report(row: models.ReportReceived) -> ReportReceived:
+    return ReportReceived(
+        row.first_number, row.last_number, row.received, row.symbol, Procedure(row.procedure)
+    )
+
+
+def to_review(row: models.Review) -> Review:
+    return Review(
+        row.first_number, row.last_number, row.session, row.date, row.end_date, row.symbol
+    )
+
+
+def to_decision(row: models.CommitteeDecision) -> Decision:
+    return Decision(row.report_number, row.due, row.decided, DecisionKind(row.kind), row.symbol)
+
+
+def load_states(session: Session) -> dict[str, StateEntry]:
+    former: dict[str, list[FormerName]] = defaultdict(list)
+    for name_row in session.scalars(select(models.StateName)):
+        former[name_row.state_code].append(FormerName(name_row.name, name_row.used_until))
+    return {
+        s.code: StateEntry(s.code, s.name, s.regional_group, tuple(former[s.code]))
+        for s in session.scalars(select(models.State))
+    }
+
+
+def load_record(session: Session) -> Record:
+    """Read every fact in four queries; the rules then work in memory."""
+    record = Record(load_states(session))
+    for action_row in session.scalars(select(models.DepositaryAction)):
+        record.actions[action_row.state_code].append(to_action(action_row))
+    for report_row in session.scalars(select(models.ReportReceived)):
+        record.reports[report_row.state_code].append(to_report(report_row))
+    for review_row in session.scalars(select(models.Review)):
+        record.reviews[review_row.state_code].append(to_review(review_row))
+    for decision_row in session.scalars(select(models.CommitteeDecision)):
+        record.decisions[decision_row.state_code].append(to_decision(decision_row))
+    return record

@@ -1,0 +1,51 @@
+"""Answers kept in memory for as long as the record's revision stays the same."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from obligations.record import Record, load_record
+from obligations.revision import current_revision
+
+
+class AnswerCache:
+    """Memoises answers computed from the whole record, keyed by revision and question."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._record: tuple[int, Record] | None = None
+        self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
+
+    def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
+        revision = current_revision(session)
+        with self._lock:
+            cached = self._answers.get((revision, key))
+            if cached is not None:
+                self._answers.move_to_end((revision, key))
+                return cached
+        record = self._record_at(session, revision)
+        value = compute(record)
+        if current_revision(session) != revision:
+            return value
+        with self._lock:
+            self._answers[(revision, key)] = value
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return value
+
+    def _record_at(self, session: Session, revision: int) -> Record:
+        with self._lock:
+            if self._record is not None and self._record[0] == revision:
+                return self._record[1]
+        record = load_record(session)
+        # Keep it only if no write landed while it was read (READ COMMITTED sees each one).
+        if current_revision(session) == revision:
+            with self._lock:
+                self._record = (revision, record)
+        return record

@@ -1,0 +1,289 @@
+"""Recording facts: depositary actions, reports received, reviews, Committee decisions.
+
+Every write is checked against the whole record first and either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from obligations import models
+from obligations.errors import Conflict, InvalidInput, NotFound
+from obligations.inputs import (
+    check_plain_text,
+    check_record_date,
+    check_report_symbol,
+    check_symbol,
+    parse_articles,
+    parse_numbers,
+    parse_state_code,
+)
+from obligations.record import Record, format_articles, load_record
+from obligations.rules.dates import add_years
+from obligations.rules.entry_into_force import general_entry_into_force, state_entry_into_force
+from obligations.rules.facts import Action, ActionKind, Decision, DecisionKind, Procedure
+from obligations.rules.reporting import report_schedule
+from obligations.rules.standing import replay
+
+DEFAULT_SOURCE = "secretariat"
+DENUNCIATION_WAIT_YEARS = 5
+
+
+def require_state(session: Session, code: str) -> models.State:
+    code = parse_state_code(code)
+    state = session.get(models.State, code)
+    if state is None:
+        raise NotFound(f"unknown State code {code!r}")
+    return state
+
+
+def parse_action_kind(text: str) -> ActionKind:
+    try:
+        return ActionKind(text.strip().lower().replace(" ", "_"))
+    except ValueError:
+        known = ", ".join(k.value for k in ActionKind)
+        raise InvalidInput(f"action: {text!r} is not one of {known}") from None
+
+
+def build_action(
+    code: str,
+    action: str | ActionKind,
+    day: date,
+    articles: str | Iterable[int] = (),
+    source: str | None = None,
+    effective: date | None = None,
+    notification: str | None = None,
+    note: str | None = None,
+) -> Action:
+    """Check one action's own fields (not yet against the record)."""
+    kind = action if isinstance(action, ActionKind) else parse_action_kind(action)
+    check_record_date(day)
+    parsed = parse_articles(articles if isinstance(articles, str) else tuple(articles))
+    if kind in (ActionKind.DECLARATION, ActionKind.WITHDRAWAL):
+        if not parsed:
+            raise InvalidInput(f"articles: a {kind.value} must name article 76 and/or 77")
+    elif parsed:
+        raise InvalidInput(f"articles: a {kind.value} takes no articles")
+    if effective is not None and kind is not ActionKind.SUCCESSION:
+        raise InvalidInput("effective: only a succession carries a date from which it binds")
+    return Action(
+        state=code,
+        action=kind,
+        date=day,
+        articles=parsed,
+        source=check_plain_text(source, "source") or DEFAULT_SOURCE,
+        effective=effective,
+        notification=check_plain_text(notification, "notification", 64),
+        note=check_plain_text(note, "note", 2000),
+    )
+
+
+def check_timeline(record: Record, code: str, new: Iterable[Action]) -> None:
+    """Replay the State's actions with the new ones; raise Conflict on the first impossible one."""
+    existing = record.actions.get(code, [])
+    additions = list(new)
+    for action in additions:
+        if any(
+            a.action is action.action and a.date == action.date and a.articles == action.articles
+            for a in existing
+        ):
+            raise Conflict(
+                f"{code}: a {action.action.value} of {action.date.isoformat()} is already recorded"
+            )
+    timeline = [*existing, *additions]
+    replay(timeline)
+    for action in additions:
+        if action.action is ActionKind.DENUNCIATION:
+            _check_denunciation_wait(record, code, timeline, action)
+
+
+def _check_denunciation_wait(
+    record: Record, code: str, timeline: list[Action], denunciation: Action
+) -> None:
+    standing = replay(timeline, denunciation.date - timedelta(days=1))
+    instrument = standing.instrument
+    everyone = [a for c, acts in record.actions.items() if c != code for a in acts] + timeline
+    general = general_entry_into_force(everyone, denunciation.date)
+    bound = state_entry_into_force(instrument, general) if instrument else None
+    earliest = add_years(bound.date, DENUNCIATION_WAIT_YEARS) if bound else None
+    if earliest is None or denunciation.date < earliest:
+        raise Conflict(
+            f"{code}: art. 89(1) allows a denunciation only five years after entry into force"
+            + (f", not before {earliest.isoformat()}" if earliest else "; it is not yet bound")
+        )
+
+
+def add_action_row(session: Session, action: Action) -> models.DepositaryAction:
+    row = models.DepositaryAction(
+        state_code=action.state,
+        action=action.action.value,
+        date=action.date,
+        articles=format_articles(action.articles),
+        effective=action.effective,
+        source=action.source,
+        notification=action.notification,
+        note=action.note,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_action(
+    session: Session,
+    code: str,
+    action: str,
+    day: date,
+    articles: str | Iterable[int] = (),
+    source: str | None = None,
+    effective: date | None = None,
+    notification: str | None = None,
+    note: str | None = None,
+) -> models.DepositaryAction:
+    state = require_state(session, code)
+    new = build_action(state.code, action, day, articles, source, effective, notification, note)
+    check_timeline(load_record(session), state.code, [new])
+    return add_action_row(session, new)
+
+
+def bound_from(record: Record, code: str, day: date) -> date | None:
+    """The date the Convention bound the State, as the record stood on `day` (None if not)."""
+    standing = replay(record.actions.get(code, []), day)
+    instrument = standing.bound_by
+    if instrument is None:
+        return None
+    bound = state_entry_into_force(instrument, general_entry_into_force(record.all_actions(), day))
+    return bound.date if bound is not None and bound.date <= day else None
+
+
+def _require_bound(record: Record, code: str, day: date, what: str) -> date:
+    bound = bound_from(record, code, day)
+    if bound is None:
+        raise Conflict(
+            f"{code}: {what} dated {day.isoformat()} comes before the Convention bound the State"
+        )
+    return bound
+
+
+def record_report(
+    session: Session,
+    code: str,
+    numbers: str | tuple[int, int] | list[int],
+    received: date,
+    symbol: str | None = None,
+    procedure: str = Procedure.STANDARD.value,
+) -> models.ReportReceived:
+    state = require_state(session, code)
+    first, last = parse_numbers(numbers)
+    check_record_date(received, "received")
+    symbol = check_report_symbol(symbol, state.code, (first, last))
+    try:
+        kind = Procedure(procedure)
+    except ValueError:
+        raise InvalidInput("procedure: must be 'standard' or 'simplified'") from None
+    record = load_record(session)
+    _require_bound(record, state.code, received, "a report received")
+    for earlier in record.reports.get(state.code, []):
+        if earlier.first <= last and first <= earlier.last:
+            raise Conflict(
+                f"{state.code}: report {max(first, earlier.first)} was already received"
+                f" on {earlier.received.isoformat()}"
+                + (f" ({earlier.symbol})" if earlier.symbol else "")
+            )
+    row = models.ReportReceived(
+        state_code=state.code,
+        first_number=first,
+        last_number=last,
+        received=received,
+        symbol=symbol,
+        procedure=kind.value,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_review(
+    session: Session,
+    code: str,
+    numbers: str | tuple[int, int] | list[int],
+    session_number: int,
+    day: date,
+    symbol: str | None = None,
+    end_date: date | None = None,
+) -> models.Review:
+    state = require_state(session, code)
+    first, last = parse_numbers(numbers)
+    if session_number < 1 or session_number > 999:
+        raise InvalidInput(f"session: {session_number} is not a Committee session number")
+    check_record_date(day)
+    if end_date is not None and end_date < day:
+        raise InvalidInput("end_date: the review cannot end before it starts")
+    symbol = check_symbol(symbol, state.code)
+    _require_bound(load_record(session), state.code, day, "a review")
+    row = models.Review(
+        state_code=state.code,
+        first_number=first,
+        last_number=last,
+        session=session_number,
+        date=day,
+        end_date=end_date,
+        symbol=symbol,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_decision(
+    session: Session,
+    code: str,
+    report: int,
+    due: date,
+    decided: date,
+    symbol: str | None = None,
+    kind: str = DecisionKind.FIX_DUE_DATE.value,
+) -> models.CommitteeDecision:
+    state = require_state(session, code)
+    number, _ = parse_numbers(report, "report")
+    check_record_date(decided, "decided")
+    symbol = check_symbol(symbol, state.code)
+    try:
+        decision_kind = DecisionKind(kind)
+    except ValueError:
+        raise InvalidInput("kind: must be 'fix_due_date' or 'request_report'") from None
+    record = load_record(session)
+    bound = _require_bound(record, state.code, decided, "a Committee decision")
+    new = Decision(number, due, decided, decision_kind, symbol)
+    check_due_dates_increase(bound, [*record.decisions.get(state.code, []), new])
+    row = models.CommitteeDecision(
+        state_code=state.code,
+        kind=decision_kind.value,
+        report_number=number,
+        due=due,
+        decided=decided,
+        symbol=symbol,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def check_due_dates_increase(bound: date, decisions: list[Decision]) -> None:
+    """A fixed date must fall after the previous report's due date and before the next one's."""
+    horizon = max(max(d.due for d in decisions), max(d.decided for d in decisions))
+    schedule = report_schedule(bound, [], decisions, horizon)
+    for earlier, later in zip(schedule, schedule[1:], strict=False):
+        if later.due <= earlier.due:
+            raise Conflict(
+                f"due: report {later.number} would fall due on {later.due.isoformat()}, "
+                f"not after report {earlier.number} ({earlier.due.isoformat()})"
+            )
+
+
+def existing_states(session: Session) -> set[str]:
+    return set(session.scalars(select(models.State.code)))

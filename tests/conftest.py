@@ -1,0 +1,102 @@
+"""Databases for the tests: every test that takes `database_url` runs on SQLite and PostgreSQL.
+
+PostgreSQL is the server at OBLIGATIONS_TEST_POSTGRES_URL (default 127.0.0.1:5432, user
+postgres, database test); each test run works in a schema of its own. Where no server
+answers, the PostgreSQL half is skipped with a message, unless OBLIGATIONS_REQUIRE_POSTGRES=1
+(as in CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from obligations.db import make_engine, session_factory, transaction, upgrade_schema
+from obligations.importing import load_bundled_record
+from obligations.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "OBLIGATIONS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("OBLIGATIONS_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_error() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to connect means: no server here
+        return str(error).splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    error = _postgres_error()
+    if error is not None:
+        message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {error}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message + " (PostgreSQL half skipped)")
+    schema = f"obligations_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the schema and the bundled record, copied afresh for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    with transaction(session_factory(engine)) as session:
+        load_bundled_record(session)
+    engine.dispose()
+    return path
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with transaction(session_factory(engine)) as session:
+        load_bundled_record(session)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database holding the schema and the bundled ICRMW record, fresh for each test."""
+    if request.param == "sqlite":
+        path = tmp_path / "obligations.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_schema_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()

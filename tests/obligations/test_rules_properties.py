@@ -1,0 +1,61 @@
+"""Properties of the date rules, over many generated dates (Hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
+from obligations.rules.entry_into_force import (
+    GeneralEntryIntoForce,
+    own_entry_into_force,
+    state_entry_into_force,
+)
+from obligations.rules.facts import Action, ActionKind, Decision
+from obligations.rules.reporting import report_schedule
+
+days = st.dates(min_value=date(1990, 12, 18), max_value=date(2100, 12, 31))
+first_days = days.map(lambda d: d.replace(day=1))
+
+
+@given(days)
+def test_entry_into_force_is_the_first_of_a_month_more_than_three_months_on(deposit: date) -> None:
+    eif = own_entry_into_force(deposit)
+    assert eif.day == 1
+    assert eif > deposit + relativedelta(months=3)
+    assert eif <= deposit + relativedelta(months=4)
+
+
+@given(days, first_days)
+def test_a_state_is_never_bound_before_the_general_date(deposit: date, general: date) -> None:
+    eif = state_entry_into_force(
+        Action("XXX", ActionKind.ACCESSION, deposit), GeneralEntryIntoForce(20, None, general)
+    )
+    assert eif is not None
+    assert eif.date >= general
+    assert eif.date >= own_entry_into_force(deposit) or eif.date == general
+
+
+@given(first_days, days)
+def test_due_dates_strictly_increase(bound: date, as_of: date) -> None:
+    schedule = report_schedule(bound, [], [], as_of)
+    assert schedule[0].due == bound + relativedelta(years=1)
+    dues = [r.due for r in schedule]
+    assert dues == sorted(set(dues))
+    assert schedule[-1].due > as_of
+    assert all(r.due <= as_of for r in schedule[:-1])
+
+
+@given(first_days, st.integers(min_value=2, max_value=6), st.integers(min_value=1, max_value=1500))
+def test_a_fixed_date_moves_every_later_default(bound: date, number: int, shift: int) -> None:
+    horizon = bound + relativedelta(years=40)
+    default = report_schedule(bound, [], [], horizon)
+    fixed_due = default[number - 1].due + relativedelta(days=shift)
+    decision = Decision(number, fixed_due, bound)
+    moved = report_schedule(bound, [], [decision], horizon)
+    assert [r.due for r in moved[: number - 1]] == [r.due for r in default[: number - 1]]
+    assert moved[number - 1].due == fixed_due
+    for later in moved[number:]:
+        assert later.due == fixed_due + relativedelta(years=5 * (later.number - number))
