@@ -68,6 +68,12 @@ def assess_all(record: Record, as_of: date) -> list[StateAssessment]:
     return [assess(record, code, as_of, in_general) for code in sorted(record.states)]
 
 
+def assess_acting(record: Record, as_of: date) -> list[StateAssessment]:
+    """Only the States with a depositary action on record: the others owe nothing."""
+    in_general = general(record, as_of)
+    return [assess(record, code, as_of, in_general) for code in sorted(record.actions)]
+
+
 # --- status of the Convention ---------------------------------------------------------
 
 
@@ -274,7 +280,7 @@ def reports_on_record(record: Record, as_of: date) -> int:
 def overdue_reports(record: Record, as_of: date, region: str | None = None) -> OverdueView:
     items = [
         OverdueItem(a.code, a.name, r.number, r.kind, r.due, (as_of - r.due).days, r.basis)
-        for a in assess_all(record, as_of)
+        for a in assess_acting(record, as_of)
         if _in_region(a, region)
         for r in a.reports
         if r.status is ReportStatus.OVERDUE
@@ -290,7 +296,7 @@ def upcoming_reports(
     horizon = as_of + timedelta(days=within)
     items = [
         UpcomingItem(a.code, a.name, r.number, r.kind, r.due, (r.due - as_of).days, r.basis)
-        for a in assess_all(record, as_of)
+        for a in assess_acting(record, as_of)
         if _in_region(a, region)
         for r in a.reports
         if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING) and r.due <= horizon

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from obligations import models
@@ -31,4 +31,9 @@ def current_revision(session: Session) -> int:
 def _bump_revision(session: Session, _context: Any) -> None:
     touched = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(obj, FACT_TYPES) for obj in touched):
-        session.execute(update(models.RecordRevision).values(value=models.RecordRevision.value + 1))
+        bumped = session.execute(
+            update(models.RecordRevision).values(value=models.RecordRevision.value + 1)
+        )
+        if bumped.rowcount == 0:  # type: ignore[attr-defined]
+            # The counter's row is missing (a table emptied by hand): start it again.
+            session.execute(insert(models.RecordRevision).values(id=1, value=1))

@@ -78,6 +78,8 @@ def _reset_postgres(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # As the migration leaves it: the record's revision counter starts at 0.
+        connection.execute(text("INSERT INTO record_revision (id, value) VALUES (1, 0)"))
     with transaction(session_factory(engine)) as session:
         load_bundled_record(session)
     engine.dispose()

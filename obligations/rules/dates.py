@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 OPENED_FOR_SIGNATURE = date(1990, 12, 18)
 
 
 def add_months(day: date, months: int) -> date:
     """Calendar months; a day missing in the target month falls on that month's last day."""
-    result: date = day + relativedelta(months=months)
-    return result
+    # Same answers as dateutil's relativedelta(months=...), at a fraction of the cost.
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(day: date, years: int) -> date:
-    result: date = day + relativedelta(years=years)
-    return result
+    return add_months(day, 12 * years)
 
 
 def first_of_next_month(day: date) -> date:

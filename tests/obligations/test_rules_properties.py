@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from obligations.rules.dates import add_months
 from obligations.rules.entry_into_force import (
     GeneralEntryIntoForce,
     own_entry_into_force,
@@ -59,3 +60,9 @@ def test_a_fixed_date_moves_every_later_default(bound: date, number: int, shift:
     assert moved[number - 1].due == fixed_due
     for later in moved[number:]:
         assert later.due == fixed_due + relativedelta(years=5 * (later.number - number))
+
+
+@given(days, st.integers(min_value=-600, max_value=600))
+def test_calendar_months_agree_with_dateutil(day: date, months: int) -> None:
+    """A missing day (31 April, 29 February) falls on the month's last day, as in dateutil."""
+    assert add_months(day, months) == day + relativedelta(months=months)
