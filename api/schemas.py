@@ -19,17 +19,20 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ActionName = Literal[
+    "signature",
+    "ratification",
+    "accession",
+    "succession",
+    "succession_to_signature",
+    "declaration",
+    "withdrawal",
+    "denunciation",
+]
+
+
 class ActionIn(Body):
-    action: Literal[
-        "signature",
-        "ratification",
-        "accession",
-        "succession",
-        "succession_to_signature",
-        "declaration",
-        "withdrawal",
-        "denunciation",
-    ]
+    action: ActionName
     date: dt.date
     articles: list[Literal[76, 77]] = []
     source: Text | None = None
@@ -39,19 +42,7 @@ class ActionIn(Body):
 
 
 class ActionPatch(Body):
-    action: (
-        Literal[
-            "signature",
-            "ratification",
-            "accession",
-            "succession",
-            "succession_to_signature",
-            "declaration",
-            "withdrawal",
-            "denunciation",
-        ]
-        | None
-    ) = None
+    action: ActionName | None = None
     date: dt.date | None = None
     articles: list[Literal[76, 77]] | None = None
     source: Text | None = None
