@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from notifier.cli import register as register_notifier
 from obligations import TREATY, contacts, queries, recording, tokens
 from obligations.audit import audit_page, log_change, snapshot
 from obligations.db import has_schema, make_engine, session_factory, transaction, upgrade_schema
@@ -637,10 +638,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
-    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the notifier's scheduler."""
     import uvicorn
 
     from api.app import create_app
+    from notifier.cli import start_in_process
 
     eng = engine()
     try:
@@ -648,10 +650,25 @@ def serve(
     finally:
         eng.dispose()
     typer.echo(f"database: {cli_state.database_url}")
+    scheduler = None
+    if get_settings().scheduler:
+        scheduler = start_in_process(cli_state.database_url)
+    else:
+        typer.echo(
+            "notifier: not started here (OBLIGATIONS_SCHEDULER=off): run `obligations worker`"
+        )
     typer.echo(f"serving on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(
-        create_app(database_url=cli_state.database_url), host=host, port=port, log_level="info"
-    )
+    try:
+        uvicorn.run(
+            create_app(database_url=cli_state.database_url), host=host, port=port, log_level="info"
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+# The notifier's commands (remind, digest, outbox, worker); they import the notifier when run.
+register_notifier(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -56,6 +57,9 @@ def check_name(name: str | None) -> str:
     value = check_plain_text(name, "name")
     if not value:
         raise InvalidInput("name: a contact needs a name")
+    # A name goes into mail headers: no line break of any kind (U+2028, U+0085…), no control.
+    if len(value.splitlines()) > 1 or any(unicodedata.category(c) == "Cc" for c in value):
+        raise InvalidInput("name: must be a single line without control characters")
     return value
 
 

@@ -23,8 +23,28 @@ class Settings(BaseSettings):
 
     database_url: str = ""
 
+    # The notifier (checked and parsed by notifier.config).
+    scheduler: bool = True  # off: `serve` runs no jobs, for deployments with a separate worker
+    smtp_url: str = ""  # smtp://[user:password@]host[:port][?starttls=yes], smtps://...
+    maildir: str = ""  # where mail goes when no SMTP server is configured
+    mail_from: str = "Committee on Migrant Workers <cmw-notifier@localhost.localdomain>"
+    secretariat_emails: str = ""  # comma-separated: the digest's recipients, and Reply-To
+    sweep_cron: str = "0 6 * * *"  # daily reminders and overdue notices, UTC
+    digest_cron: str = "0 7 * * mon"  # the weekly digest, UTC
+    deliver_every_minutes: int = 5  # how often retries of failed sends are attempted
+    reminder_days: str = "180,90,30"  # days before the due date
+    overdue_every_days: int = 90  # a notice the day after the due date, then every N days
+    digest_upcoming_days: int = 90
+    digest_language: str = "en"
+    max_attempts: int = 10
+    retry_base_seconds: int = 60  # backoff: base * 2^(attempt-1), at most six hours
+    lease_seconds: int = 300  # a claimed message not marked sent by then is claimed again
+
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
+
+    def resolved_maildir(self) -> Path:
+        return Path(self.maildir) if self.maildir else default_data_dir() / "maildir"
 
 
 @lru_cache

@@ -1,0 +1,80 @@
+"""Delivering the outbox: claim one message, send it, record the outcome; repeat."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from notifier.clock import utcnow
+from notifier.config import NotifierConfig
+from notifier.mail import build_email
+from notifier.outbox import claim_next, mark_failed, mark_sent
+from notifier.transports import DeliveryError, Transport
+from obligations.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def deliver(
+    factory: sessionmaker[Session],
+    transport: Transport,
+    config: NotifierConfig,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    message_id: int | None = None,
+    limit: int | None = None,
+) -> DeliveryReport:
+    """Send every message due (or just `message_id`), one claim at a time."""
+    report = DeliveryReport()
+    try:
+        while limit is None or report.sent + report.retrying + report.failed < limit:
+            with transaction(factory) as session:
+                row = claim_next(session, clock(), config.lease_seconds, message_id)
+                if row is None:
+                    break
+                claimed_id = row.id
+                email = build_email(row, config)
+            try:
+                refused = transport.send(email)
+            except DeliveryError as error:
+                with transaction(factory) as session:
+                    outcome = mark_failed(
+                        session,
+                        claimed_id,
+                        str(error),
+                        clock(),
+                        config.max_attempts,
+                        config.retry_base_seconds,
+                    )
+                log.warning("message %s not sent (%s): %s", claimed_id, outcome, error)
+                report.errors.append((claimed_id, str(error)))
+                if outcome == "failed":
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+            else:
+                note = (
+                    "refused by the server: " + "; ".join(f"{a}: {r}" for a, r in refused.items())
+                    if refused
+                    else None
+                )
+                with transaction(factory) as session:
+                    mark_sent(session, claimed_id, clock(), note)
+                report.sent += 1
+            if message_id is not None:
+                break
+    finally:
+        transport.close()
+    return report

@@ -1,0 +1,198 @@
+"""The secretariat's weekly digest: reports overdue (by State), due soon, newly overdue."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from notifier.config import NotifierConfig
+from notifier.models import OutboxMessage
+from notifier.planning import PlannedMessage, active_recipients
+from notifier.rendering import render
+from notifier.wording import expected_symbol
+from obligations.queries import overdue_reports, upcoming_reports
+from obligations.record import Record, load_record
+
+CSV_COLUMNS = [
+    "section",
+    "state",
+    "name",
+    "regional_group",
+    "report",
+    "kind",
+    "due",
+    "basis",
+    "days_overdue",
+    "days_until_due",
+    "expected_symbol",
+    "focal_point_on_file",
+]
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    code: str
+    name: str
+    regional_group: str | None
+    number: int
+    kind: str
+    due: date
+    basis: str
+    days: int  # overdue (overdue lines) or until due (upcoming lines)
+    expected_symbol: str
+    has_contact: bool
+
+
+def digest_key(as_of: date, address: str) -> str:
+    return f"-|-|{as_of.isoformat()}|digest|{address}"
+
+
+def previous_digest(session: Session, as_of: date) -> date | None:
+    return session.scalar(
+        select(func.max(OutboxMessage.as_of)).where(
+            OutboxMessage.kind == "digest", OutboxMessage.as_of < as_of
+        )
+    )
+
+
+def digest_lines(
+    record: Record, as_of: date, upcoming_days: int, with_contact: set[str]
+) -> tuple[list[DigestLine], list[DigestLine]]:
+    groups = {code: entry.regional_group for code, entry in record.states.items()}
+    overdue = [
+        DigestLine(
+            i.code,
+            i.name,
+            groups.get(i.code),
+            i.number,
+            i.kind,
+            i.due,
+            i.basis,
+            i.days_overdue,
+            expected_symbol(i.code, i.number),
+            i.code in with_contact,
+        )
+        for i in overdue_reports(record, as_of).items
+    ]
+    upcoming = [
+        DigestLine(
+            i.code,
+            i.name,
+            groups.get(i.code),
+            i.number,
+            i.kind,
+            i.due,
+            i.basis,
+            i.days_until,
+            expected_symbol(i.code, i.number),
+            i.code in with_contact,
+        )
+        for i in upcoming_reports(record, as_of, upcoming_days).items
+    ]
+    return overdue, upcoming
+
+
+def digest_csv(overdue: list[DigestLine], upcoming: list[DigestLine], newly: set[int]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for index, line in enumerate(overdue):
+        section = "newly overdue" if index in newly else "overdue"
+        writer.writerow(_csv_row(section, line, line.days, ""))
+    for line in upcoming:
+        writer.writerow(_csv_row("due soon", line, "", line.days))
+    return out.getvalue()
+
+
+def _csv_row(section: str, line: DigestLine, overdue: object, until: object) -> list[object]:
+    return [
+        section,
+        line.code,
+        line.name,
+        line.regional_group or "",
+        line.number,
+        line.kind,
+        line.due.isoformat(),
+        line.basis,
+        overdue,
+        until,
+        line.expected_symbol,
+        "yes" if line.has_contact else "no",
+    ]
+
+
+def group_by_state(lines: list[DigestLine]) -> list[dict[str, object]]:
+    """Overdue reports by State, the State with the oldest overdue report first."""
+    states: dict[str, dict[str, object]] = {}
+    for line in lines:
+        entry = states.setdefault(
+            line.code,
+            {"code": line.code, "name": line.name, "has_contact": line.has_contact, "items": []},
+        )
+        items = entry["items"]
+        assert isinstance(items, list)
+        items.append(line)
+    for entry in states.values():
+        items = entry["items"]
+        assert isinstance(items, list)
+        entry["count"] = len(items)
+    return list(states.values())
+
+
+def plan_digest(
+    session: Session, as_of: date, config: NotifierConfig, record: Record | None = None
+) -> list[PlannedMessage]:
+    """The week's digest to the secretariat addresses that have not had it for `as_of`."""
+    if not config.secretariat:
+        return []
+    from notifier.planning import existing_keys
+
+    already = existing_keys(session, [digest_key(as_of, a) for a in config.secretariat])
+    to = tuple(a for a in config.secretariat if digest_key(as_of, a) not in already)
+    if not to:
+        return []
+    record = record or load_record(session)
+    since = previous_digest(session, as_of) or as_of - timedelta(days=7)
+    with_contact = set(active_recipients(session))
+    overdue, upcoming = digest_lines(record, as_of, config.digest_upcoming_days, with_contact)
+    newly_indexes = {i for i, line in enumerate(overdue) if line.due >= since}
+    context: dict[str, object] = {
+        "as_of": as_of,
+        "since": since,
+        "upcoming_days": config.digest_upcoming_days,
+        "overdue_groups": group_by_state(overdue),
+        "overdue_count": len(overdue),
+        "by_region": sorted(
+            Counter(line.regional_group or "-" for line in overdue).items(),
+            key=lambda item: (-item[1], item[0]),
+        ),
+        "newly_overdue": [overdue[i] for i in sorted(newly_indexes)],
+        "upcoming": upcoming,
+        "without_contact": sorted(
+            {line.name for line in overdue + upcoming if not line.has_contact}
+        ),
+    }
+    language = config.digest_language
+    return [
+        PlannedMessage(
+            kind="digest",
+            state_code=None,
+            report_number=None,
+            due=None,
+            stage="digest",
+            as_of=as_of,
+            language=language,
+            to=to,
+            cc=(),
+            keys=tuple((digest_key(as_of, a), a, "to") for a in to),
+            rendered=render("digest", language, context),
+            attachment_name=f"icrmw-reports-{as_of.isoformat()}.csv",
+            attachment_text=digest_csv(overdue, upcoming, newly_indexes),
+        )
+    ]

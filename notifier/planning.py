@@ -1,0 +1,244 @@
+"""Planning a sweep: which reminders and overdue notices are due today, and to whom.
+
+For each report and recipient only the most recent stage that has come is planned, and only
+if that recipient has not had it (its natural key is not in the outbox). What one State's
+focal points in one language are owed on a sweep goes out as one message.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notifier.config import NotifierConfig
+from notifier.policy import Stage, latest_stage
+from notifier.rendering import Rendered, render
+from notifier.wording import expected_symbol
+from obligations import models
+from obligations.queries import StateAssessment, assess_acting
+from obligations.record import Record, load_record
+from obligations.rules.reporting import ReportObligation, ReportStatus
+
+OPEN = (ReportStatus.OVERDUE, ReportStatus.DUE, ReportStatus.UPCOMING)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    name: str
+    language: str
+    role: str  # primary or copy
+
+
+@dataclass(frozen=True)
+class StagedReport:
+    """A report whose latest stage has come, for one State."""
+
+    code: str
+    report: ReportObligation
+    stage: Stage
+
+    def natural_key(self, address: str) -> str:
+        r = self.report
+        return f"{self.code}|{r.number}|{r.due.isoformat()}|{self.stage.name}|{address}"
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    kind: str  # reminder, overdue or digest
+    state_code: str | None
+    report_number: int | None
+    due: date | None
+    stage: str
+    as_of: date
+    language: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    # (natural key, address, "to" or "cc") for every recipient and every report it covers
+    keys: tuple[tuple[str, str, str], ...]
+    rendered: Rendered
+    attachment_name: str | None = None
+    attachment_text: str | None = None
+
+
+def active_recipients(session: Session) -> dict[str, list[Recipient]]:
+    """Every State's active contacts, primaries first (one query)."""
+    by_state: dict[str, list[Recipient]] = defaultdict(list)
+    rows = session.scalars(
+        select(models.Contact)
+        .where(models.Contact.active.is_(True))
+        .order_by(models.Contact.state_code, models.Contact.role.desc(), models.Contact.id)
+    )
+    for c in rows:
+        by_state[c.state_code].append(Recipient(c.email, c.name, c.language, c.role))
+    return by_state
+
+
+def staged_reports(
+    assessment: StateAssessment, as_of: date, config: NotifierConfig
+) -> list[StagedReport]:
+    staged = []
+    for report in assessment.reports:
+        if report.status in OPEN:
+            stage = latest_stage(report.due, as_of, config.policy)
+            if stage is not None:
+                staged.append(StagedReport(assessment.code, report, stage))
+    return staged
+
+
+def existing_keys(session: Session, keys: Iterable[str], chunk: int = 500) -> set[str]:
+    from notifier.models import OutboxRecipient
+
+    wanted = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        found.update(
+            session.scalars(
+                select(OutboxRecipient.natural_key).where(OutboxRecipient.natural_key.in_(part))
+            )
+        )
+    return found
+
+
+def addressees(group: Sequence[Recipient]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Primaries in To, copies in Cc; a group with no primary has its copies in To."""
+    primaries = tuple(r.address for r in group if r.role == "primary")
+    copies = tuple(r.address for r in group if r.role != "primary")
+    return (primaries, copies) if primaries else (copies, ())
+
+
+def last_procedure(record: Record, code: str, as_of: date) -> str | None:
+    received = [r for r in record.reports.get(code, []) if r.received <= as_of]
+    if not received:
+        return None
+    return max(received, key=lambda r: r.received).procedure.value
+
+
+def notice_context(
+    assessment: StateAssessment,
+    staged: Sequence[StagedReport],
+    record: Record,
+    as_of: date,
+    config: NotifierConfig,
+) -> dict[str, object]:
+    """What a focal point needs to act: every outstanding report, and how to submit."""
+    code = assessment.code
+    overdue = [
+        {
+            "number": r.number,
+            "due": r.due,
+            "basis": r.basis,
+            "days_overdue": (as_of - r.due).days,
+            "expected_symbol": expected_symbol(code, r.number),
+        }
+        for r in assessment.reports
+        if r.status is ReportStatus.OVERDUE
+    ]
+    upcoming = [
+        {
+            "number": s.report.number,
+            "due": s.report.due,
+            "basis": s.report.basis,
+            "days_left": (s.report.due - as_of).days,
+            "expected_symbol": expected_symbol(code, s.report.number),
+        }
+        for s in staged_reports(assessment, as_of, config)
+        if s.stage.kind == "reminder"
+    ]
+    numbers = [r.number for r in assessment.reports if r.status is ReportStatus.OVERDUE]
+    combined = expected_symbol(code, numbers[0], numbers[-1]) if len(numbers) > 1 else None
+    first_owed = min([*numbers, *(u.report.number for u in staged)])
+    # The simplified procedure replaces a periodic report by replies to a list of issues.
+    qpr = f"CMW/C/{code}/QPR/{first_owed}" if first_owed > 1 else None
+    return {
+        "state": {"code": code, "name": assessment.name},
+        "as_of": as_of,
+        "subject_reports": [
+            {"number": s.report.number, "due": s.report.due, "kind": s.stage.kind} for s in staged
+        ],
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "combined_symbol": combined,
+        "qpr_symbol": qpr,
+        "last_procedure": last_procedure(record, code, as_of),
+        "secretariat": list(config.secretariat),
+    }
+
+
+def plan_state(
+    assessment: StateAssessment,
+    recipients: Sequence[Recipient],
+    staged: Sequence[StagedReport],
+    already: set[str],
+    record: Record,
+    as_of: date,
+    config: NotifierConfig,
+) -> list[PlannedMessage]:
+    """One message per language and per set of reports still owed to its recipients."""
+    groups: dict[tuple[str, tuple[StagedReport, ...]], list[Recipient]] = defaultdict(list)
+    for recipient in recipients:
+        owed = tuple(s for s in staged if s.natural_key(recipient.address) not in already)
+        if owed:
+            groups[(recipient.language, owed)].append(recipient)
+    planned = []
+    for (language, owed), group in groups.items():
+        to, cc = addressees(group)
+        overdue = [s for s in owed if s.stage.kind == "overdue"]
+        lead = overdue[0] if overdue else owed[0]
+        kind = "overdue" if overdue else "reminder"
+        context = notice_context(assessment, owed, record, as_of, config)
+        keys = tuple(
+            (s.natural_key(address), address, field)
+            for field, addresses in (("to", to), ("cc", cc))
+            for address in addresses
+            for s in owed
+        )
+        planned.append(
+            PlannedMessage(
+                kind=kind,
+                state_code=assessment.code,
+                report_number=lead.report.number,
+                due=lead.report.due,
+                stage=lead.stage.name,
+                as_of=as_of,
+                language=language,
+                to=to,
+                cc=cc,
+                keys=keys,
+                rendered=render(kind, language, context),
+            )
+        )
+    return planned
+
+
+def plan_sweep(
+    session: Session, as_of: date, config: NotifierConfig, record: Record | None = None
+) -> list[PlannedMessage]:
+    """The reminders and overdue notices a sweep on `as_of` sends; nothing is written."""
+    record = record or load_record(session)
+    recipients = active_recipients(session)
+    candidates = [
+        (a, staged)
+        for a in assess_acting(record, as_of)
+        if a.code in recipients
+        for staged in [staged_reports(a, as_of, config)]
+        if staged
+    ]
+    keys = [
+        s.natural_key(r.address)
+        for a, staged in candidates
+        for s in staged
+        for r in recipients[a.code]
+    ]
+    already = existing_keys(session, keys)
+    return [
+        message
+        for a, staged in candidates
+        for message in plan_state(a, recipients[a.code], staged, already, record, as_of, config)
+    ]

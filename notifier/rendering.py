@@ -1,0 +1,75 @@
+"""Rendering a message from notifier/templates/email/<message>/<lang>/{subject,body}.
+
+Text templates are rendered as written; HTML templates autoescape everything they show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from notifier.wording import basis_text, long_date, report_title, whole_number
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+@pass_context
+def _long_date(context: Context, day: date) -> str:
+    return long_date(day, context["lang"])
+
+
+@pass_context
+def _number(context: Context, value: int) -> str:
+    return whole_number(value, context["lang"])
+
+
+@pass_context
+def _report_title(context: Context, number: int) -> str:
+    return report_title(number, context["lang"])
+
+
+@pass_context
+def _basis(context: Context, basis: str) -> str:
+    return basis_text(basis, context["lang"])
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        long_date=_long_date, number=_number, report_title=_report_title, basis=_basis
+    )
+    return env
+
+
+def render(message: str, language: str, context: dict[str, Any]) -> Rendered:
+    env = environment()
+    values = {**context, "lang": language}
+    folder = f"email/{message}/{language}"
+    subject = env.get_template(f"{folder}/subject.txt").render(values)
+    return Rendered(
+        # A header is one line, whatever the data held.
+        subject=" ".join(subject.split()),
+        text=env.get_template(f"{folder}/body.txt").render(values),
+        html=env.get_template(f"{folder}/body.html").render(values),
+    )

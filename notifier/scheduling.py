@@ -1,0 +1,131 @@
+"""The schedule: APScheduler 3 with its jobs stored in the tracker's database.
+
+Each job has a fixed id and is written with replace_existing, so a restart updates it and
+never adds a second one. Two schedulers on one database (serve and worker) may both run a
+sweep: planning is idempotent and delivery claims each message once, so no mail is doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from notifier.config import NotifierConfig, config_from
+from notifier.service import run_digest, run_sweep
+from notifier.transports import transport_from
+from obligations.db import make_engine, normalise_url, session_factory
+from obligations.errors import InvalidInput
+from obligations.inputs import today
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "notifier-sweep"
+DIGEST_JOB = "notifier-digest"
+DELIVER_JOB = "notifier-deliver"
+# A scheduler that was down at the planned time still runs the job once when it starts.
+MISFIRE_GRACE_SECONDS = 23 * 3600
+
+
+def sweep_job(database_url: str) -> None:
+    """The daily sweep: plan today's reminders and overdue notices, deliver what is due."""
+    config = config_from()
+    engine = make_engine(database_url)
+    try:
+        result = run_sweep(session_factory(engine), config, today(), transport_from(config))
+        log.info("sweep: %d planned, %d sent", len(result.planned), result.delivery.sent)
+    finally:
+        engine.dispose()
+
+
+def digest_job(database_url: str) -> None:
+    config = config_from()
+    engine = make_engine(database_url)
+    try:
+        result = run_digest(session_factory(engine), config, today(), transport_from(config))
+        log.info("digest: %d planned, %d sent", len(result.planned), result.delivery.sent)
+    finally:
+        engine.dispose()
+
+
+def deliver_job(database_url: str) -> None:
+    """Between sweeps: the retries whose backoff has passed."""
+    from notifier.delivery import deliver
+
+    config = config_from()
+    engine = make_engine(database_url)
+    try:
+        deliver(session_factory(engine), transport_from(config), config)
+    finally:
+        engine.dispose()
+
+
+def cron(expression: str, setting: str) -> CronTrigger:
+    try:
+        return CronTrigger.from_crontab(expression, timezone=UTC)
+    except ValueError as error:
+        raise InvalidInput(
+            f"{setting}: {expression!r} is not a cron expression ({error})"
+        ) from None
+
+
+def configure(scheduler: BaseScheduler, database_url: str, config: NotifierConfig) -> None:
+    """Store the three jobs (fixed ids) in the database's job store."""
+    url = normalise_url(database_url)
+    scheduler.configure(
+        jobstores={"default": SQLAlchemyJobStore(url=url)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=UTC,
+    )
+    jobs: list[tuple[str, Callable[[str], None], object, str]] = [
+        (SWEEP_JOB, sweep_job, cron(config.sweep_cron, "OBLIGATIONS_SWEEP_CRON"), "daily sweep"),
+        (DIGEST_JOB, digest_job, cron(config.digest_cron, "OBLIGATIONS_DIGEST_CRON"), "digest"),
+        (
+            DELIVER_JOB,
+            deliver_job,
+            IntervalTrigger(minutes=config.deliver_every_minutes, timezone=UTC),
+            "retries",
+        ),
+    ]
+    for job_id, func, trigger, name in jobs:
+        scheduler.add_job(
+            func,
+            trigger=trigger,
+            id=job_id,
+            name=name,
+            kwargs={"database_url": database_url},
+            replace_existing=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+
+
+def describe(scheduler: BaseScheduler) -> list[str]:
+    """Each job and when it next runs, for the start-up lines of serve and worker."""
+    now = datetime.now(UTC)
+    lines = []
+    for job in scheduler.get_jobs():
+        following = job.trigger.get_next_fire_time(None, now)
+        when = f"{following:%Y-%m-%d %H:%M} UTC" if following else "never"
+        lines.append(f"{job.id} ({job.name}): next run {when}")
+    return lines
+
+
+def background_scheduler(database_url: str, config: NotifierConfig) -> BackgroundScheduler:
+    """Started in `obligations serve`, beside the API; the caller shuts it down."""
+    scheduler = BackgroundScheduler()
+    configure(scheduler, database_url, config)
+    scheduler.start()
+    return scheduler
+
+
+def blocking_scheduler(database_url: str, config: NotifierConfig) -> BlockingScheduler:
+    scheduler = BlockingScheduler()
+    configure(scheduler, database_url, config)
+    return scheduler
