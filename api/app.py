@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import contacts, errors, public, records
+from api import contacts, errors, pages, public, records
 from obligations.db import make_engine, session_factory
 from obligations.record_cache import AnswerCache
 from obligations.settings import Settings, get_settings
@@ -34,4 +34,5 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(public.router)
     app.include_router(records.router)
     app.include_router(contacts.router)
+    pages.install(app, settings)
     return app

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OBLIGATIONS_")
 
     database_url: str = ""
+    # Signs the pages' session cookie; unset: one generated once, kept in the data directory.
+    session_secret: str = ""
 
     # The notifier (checked and parsed by notifier.config).
     scheduler: bool = True  # off: `serve` runs no jobs, for deployments with a separate worker

@@ -1,0 +1,104 @@
+"""The dashboard (`/`): where the Convention stands, who is overdue, what falls due soon."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.pages.chart import PartiesChart, parties_chart
+from api.pages.web import PageRoute, answer, as_at, render
+from api.pages.words import REGIONS, alphabetical_key
+from obligations import queries
+from obligations.record import Record
+from obligations.rules.dates import OPENED_FOR_SIGNATURE
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+UPCOMING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    region: str
+    reports: int
+    states: int
+
+
+@dataclass(frozen=True)
+class Procedure:
+    article: str
+    count: int
+    in_force: bool
+    needed: int
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    status: queries.StatusView
+    overdue_reports: int
+    overdue_states: int
+    by_region: list[RegionCount]
+    procedures: list[Procedure]
+    upcoming: queries.UpcomingView
+    chart: PartiesChart
+
+
+def year_ends(as_of: date) -> list[date]:
+    """The last day of each year from the first after adoption, and the as-at date itself."""
+    ends = [date(year, 12, 31) for year in range(OPENED_FOR_SIGNATURE.year, as_of.year)]
+    return [*ends, as_of]
+
+
+def dashboard(record: Record, as_of: date) -> Dashboard:
+    status = queries.convention_status(record, as_of)
+    overdue = queries.overdue_reports(record, as_of)
+    reports: dict[str, int] = defaultdict(int)
+    states: dict[str, set[str]] = defaultdict(set)
+    for item in overdue.items:
+        region = record.states[item.code].regional_group or ""
+        reports[region] += 1
+        states[region].add(item.code)
+    by_region = [
+        RegionCount(region, reports[region], len(states[region]))
+        for region in [*REGIONS, *sorted(set(reports) - set(REGIONS))]
+    ]
+    procedures = [
+        Procedure(
+            article,
+            view.count,
+            view.in_force,
+            view.needed,
+            sorted((record.states[c].name_on(as_of) for c in view.states), key=alphabetical_key),
+        )
+        for article, view in status.declarations.items()
+    ]
+    counts = [
+        (day, len(queries.convention_status(record, day).parties)) for day in year_ends(as_of)
+    ]
+    return Dashboard(
+        status,
+        len(overdue.items),
+        len({i.code for i in overdue.items}),
+        by_region,
+        procedures,
+        queries.upcoming_reports(record, as_of, UPCOMING_DAYS),
+        parties_chart(counts, status.entry_into_force, as_of),
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard_page(request: Request, as_of: str | None = None) -> HTMLResponse:
+    when = as_at(as_of)
+    view = answer(request, ("dashboard", when.day), lambda record: dashboard(record, when.day))
+    return render(
+        request,
+        "dashboard.html",
+        asat=when,
+        view=view,
+        upcoming_days=UPCOMING_DAYS,
+    )

@@ -1,0 +1,325 @@
+"""The secretariat's forms: record an action, a report received, a review, a decision.
+
+Every write goes through obligations.recording, in one transaction with its audit entry;
+a form with any problem is shown again with each problem next to its field, nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Principal, writing
+from api.pages.forms import Field, FormInvalid, Reader, field_message
+from api.pages.problems import PageProblem
+from api.pages.security import check_csrf, notify, require_officer
+from api.pages.web import PageRoute, answer, render
+from api.pages.words import ACTIONS, alphabetical_key, long_date, report_numbers
+from obligations import recording
+from obligations.audit import log_change, snapshot
+from obligations.errors import Conflict, InvalidInput, NotFound
+from obligations.record import Record
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+STATE = Field("state", "State", "state", required=True)
+SYMBOL_HINT = "A UN document symbol of the Committee, CMW/C/<CODE>/…; leave empty if not known."
+
+
+def read_action(form: Reader) -> dict[str, Any]:
+    return {
+        "action": form.required("action", "the kind of action"),
+        "day": form.date("date"),
+        "articles": ",".join(form.all_of("articles")),
+        "source": form.text("source"),
+        "effective": form.date("effective", required=False),
+        "notification": form.text("notification"),
+        "note": form.text("note"),
+    }
+
+
+def read_report(form: Reader) -> dict[str, Any]:
+    return {
+        "numbers": form.numbers("numbers"),
+        "received": form.date("received"),
+        "symbol": form.text("symbol"),
+        "procedure": form.raw("procedure") or "standard",
+    }
+
+
+def read_review(form: Reader) -> dict[str, Any]:
+    return {
+        "numbers": form.numbers("numbers"),
+        "session_number": form.whole_number("session", "the Committee's session number"),
+        "day": form.date("date"),
+        "end_date": form.date("end_date", required=False),
+        "symbol": form.text("symbol"),
+    }
+
+
+def read_decision(form: Reader) -> dict[str, Any]:
+    return {
+        "report": form.whole_number("report", "the number of the report"),
+        "due": form.date("due"),
+        "decided": form.date("decided"),
+        "symbol": form.text("symbol"),
+        "kind": form.raw("kind") or "fix_due_date",
+    }
+
+
+def said_action(row: Any, name: str) -> str:
+    what = ACTIONS.get(row.action, row.action).lower()
+    articles = f" (articles {row.articles.replace(';', ' and ')})" if row.articles else ""
+    return f"the {what}{articles} of {name} dated {long_date(row.date)}"
+
+
+def said_report(row: Any, name: str) -> str:
+    symbol = f" ({row.symbol})" if row.symbol else ""
+    numbers = report_numbers(row.first_number, row.last_number)
+    return f"report {numbers}{symbol} of {name}, received {long_date(row.received)}"
+
+
+def said_review(row: Any, name: str) -> str:
+    numbers = report_numbers(row.first_number, row.last_number)
+    when = long_date(row.date)
+    return f"the review of {name} (report {numbers}) at session {row.session}, {when}"
+
+
+def said_decision(row: Any, name: str) -> str:
+    due, decided = long_date(row.due), long_date(row.decided)
+    return f"the decision of {decided}: report {row.report_number} of {name} due {due}"
+
+
+@dataclass(frozen=True)
+class FactForm:
+    kind: str
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+    read: Callable[[Reader], dict[str, Any]]
+    write: Callable[..., Any]
+    said: Callable[[Any, str], str]
+
+
+FORMS = {
+    "action": FactForm(
+        "action",
+        "Record a depositary action",
+        "As the Secretary-General's depositary notification records it.",
+        (
+            STATE,
+            Field(
+                "action",
+                "Action",
+                "select",
+                required=True,
+                choices=tuple(ACTIONS.items()),
+            ),
+            Field("date", "Date", "date", required=True, hint="The date of deposit or signature."),
+            Field(
+                "articles",
+                "Articles",
+                "checkboxes",
+                hint="For a declaration, or its withdrawal, only.",
+                choices=(("76", "76 (inter-State)"), ("77", "77 (individual)")),
+            ),
+            Field(
+                "effective",
+                "Bound from",
+                "date",
+                hint="For a succession only: the date from which the successor considers "
+                "itself bound.",
+            ),
+            Field(
+                "source",
+                "Source",
+                hint="Where this comes from; empty means the secretariat.",
+                placeholder="secretariat",
+            ),
+            Field(
+                "notification",
+                "Depositary notification",
+                placeholder="C.N.123.2024.TREATIES-IV.13",
+            ),
+            Field("note", "Note", "textarea"),
+        ),
+        read_action,
+        recording.record_action,
+        said_action,
+    ),
+    "report": FactForm(
+        "report",
+        "Record a report received",
+        "A report discharges the report numbers it covers; a combined report covers several.",
+        (
+            STATE,
+            Field(
+                "numbers",
+                "Report number(s)",
+                required=True,
+                hint="One number (2), or a range for a combined report (2-3).",
+            ),
+            Field("received", "Received", "date", required=True),
+            Field(
+                "symbol",
+                "Symbol",
+                hint="CMW/C/<CODE>/<n>, or CMW/C/<CODE>/<n>-<m> for a combined report.",
+            ),
+            Field(
+                "procedure",
+                "Procedure",
+                "radio",
+                choices=(
+                    ("standard", "standard"),
+                    ("simplified", "simplified (replies to a list of issues prior to reporting)"),
+                ),
+            ),
+        ),
+        read_report,
+        recording.record_report,
+        said_report,
+    ),
+    "review": FactForm(
+        "review",
+        "Record a review",
+        "The Committee's consideration of the State, with a report or in its absence (rule 34).",
+        (
+            STATE,
+            Field("numbers", "Report number(s) considered", required=True, hint="2, or 2-3."),
+            Field("session", "Session", "number", required=True),
+            Field("date", "First day", "date", required=True),
+            Field("end_date", "Last day", "date", hint="If the dialogue took more than a day."),
+            Field("symbol", "Concluding observations", hint="CMW/C/<CODE>/CO/<n>; " + SYMBOL_HINT),
+        ),
+        read_review,
+        recording.record_review,
+        said_review,
+    ),
+    "decision": FactForm(
+        "decision",
+        "Record a Committee decision",
+        "A date the Committee fixed wins over article 73; later default dates count from it.",
+        (
+            STATE,
+            Field(
+                "kind",
+                "Decision",
+                "radio",
+                choices=(
+                    ("fix_due_date", "fixes the date a report is due"),
+                    ("request_report", "requests a report (art. 73(1)(b))"),
+                ),
+            ),
+            Field("report", "Report number", "number", required=True),
+            Field("due", "Due", "date", required=True),
+            Field("decided", "Decided on", "date", required=True),
+            Field("symbol", "Symbol", hint=SYMBOL_HINT),
+        ),
+        read_decision,
+        recording.record_decision,
+        said_decision,
+    ),
+}
+
+DEFAULTS = {"procedure": "standard", "kind": "fix_due_date"}
+
+
+def form_of(kind: str) -> FactForm:
+    spec = FORMS.get(kind)
+    if spec is None:
+        raise PageProblem(
+            404, f"There is no form to record {kind!r}; choose one of: " + ", ".join(FORMS)
+        )
+    return spec
+
+
+def state_choices(record: Record) -> list[tuple[str, str]]:
+    return sorted(
+        ((code, entry.name) for code, entry in record.states.items()),
+        key=lambda choice: alphabetical_key(choice[1]),
+    )
+
+
+def show_form(
+    request: Request,
+    spec: FactForm,
+    values: dict[str, list[str]],
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "record.html",
+        status,
+        spec=spec,
+        forms=FORMS,
+        values=values,
+        errors=errors or {},
+        problem=problem,
+        states=answer(request, ("state-choices",), state_choices),
+    )
+
+
+@router.get("/record/{kind}", response_class=HTMLResponse)
+def record_form(request: Request, kind: str, state: str | None = None) -> Response:
+    require_officer(request)
+    spec = form_of(kind)
+    values = {name: [value] for name, value in DEFAULTS.items()}
+    if state:
+        values["state"] = [state.strip().upper()]
+    return show_form(request, spec, values)
+
+
+def save(
+    request: Request, spec: FactForm, officer: Principal, values: dict[str, list[str]]
+) -> Response:
+    reader = Reader(values)
+    code = reader.state_code("state")
+    facts = spec.read(reader)
+    errors: dict[str, str] = {}
+    try:
+        reader.done()
+        assert code is not None
+        with writing(request) as session:
+            row = spec.write(session, code, **facts)
+            log_change(
+                session, officer.actor, "create", spec.kind, row.id, code, None, snapshot(row)
+            )
+            said = spec.said(row, recording.require_state(session, code).name)
+    except FormInvalid:
+        errors = reader.errors
+    except InvalidInput as error:
+        field, message = field_message(error)
+        if field not in {f.name for f in spec.fields}:
+            return show_form(request, spec, values, 422, problem=f"Not recorded: {error}.")
+        errors = {field: message}
+    except NotFound as error:
+        errors = {"state": str(error)}
+    except Conflict as error:
+        return show_form(request, spec, values, 409, problem=f"Not recorded: {error}.")
+    if errors:
+        problem = "Not recorded: " + (
+            "one field needs attention." if len(errors) == 1 else "some fields need attention."
+        )
+        return show_form(request, spec, values, 422, errors=errors, problem=problem)
+    notify(request, f"Recorded {said}.")
+    return RedirectResponse(f"/states/{code}", status_code=303)
+
+
+@router.post("/record/{kind}", response_class=HTMLResponse)
+async def record_submit(request: Request, kind: str) -> Response:
+    officer = await run_in_threadpool(require_officer, request)
+    spec = form_of(kind)
+    form = await request.form()
+    check_csrf(request, form)
+    values = {
+        name: [v for v in form.getlist(name) if isinstance(v, str)]
+        for name in {f.name for f in spec.fields}
+    }
+    return await run_in_threadpool(save, request, spec, officer, values)

@@ -1,0 +1,107 @@
+"""Reading what an officer typed into a form: each field checked, each problem kept by name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from api.errors import FIELD_PREFIX
+from obligations.errors import InvalidInput
+from obligations.inputs import parse_date, parse_numbers, parse_state_code
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, date, number, select, radio, checkboxes, textarea, state
+    required: bool = False
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    placeholder: str = ""
+
+
+class FormInvalid(Exception):
+    """One or more fields could not be read; `Reader.errors` says which and why."""
+
+
+def field_message(error: InvalidInput) -> tuple[str | None, str]:
+    """('received', 'is in the future') from 'received: 2030-01-01 is in the future'."""
+    match = FIELD_PREFIX.match(str(error))
+    if match is None:
+        return None, str(error)
+    return match.group("field").lstrip("-").replace("-", "_"), match.group("message")
+
+
+class Reader:
+    """The submitted values, read field by field; a bad one is noted and reading goes on."""
+
+    def __init__(self, values: Mapping[str, list[str]]) -> None:
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name: str) -> str:
+        found = self.values.get(name) or [""]
+        return found[0].strip()
+
+    def text(self, name: str) -> str | None:
+        return self.raw(name) or None
+
+    def required(self, name: str, what: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            self.errors[name] = f"enter {what}"
+        return value
+
+    def date(self, name: str, required: bool = True) -> date | None:
+        raw = self.raw(name)
+        if not raw:
+            if required:
+                self.errors[name] = "enter a date (YYYY-MM-DD)"
+            return None
+        try:
+            return parse_date(raw, name)
+        except InvalidInput as error:
+            self.errors[name] = field_message(error)[1]
+            return None
+
+    def whole_number(self, name: str, what: str) -> int | None:
+        raw = self.raw(name)
+        if not raw:
+            self.errors[name] = f"enter {what}"
+            return None
+        if not re.fullmatch(r"\d{1,3}", raw):
+            self.errors[name] = f"{raw!r} is not a whole number"
+            return None
+        return int(raw)
+
+    def numbers(self, name: str) -> tuple[int, int] | None:
+        raw = self.raw(name).replace("–", "-")
+        if not raw:
+            self.errors[name] = "enter a report number, or a range such as 2-3"
+            return None
+        try:
+            return parse_numbers(raw, name)
+        except InvalidInput as error:
+            self.errors[name] = field_message(error)[1]
+            return None
+
+    def state_code(self, name: str) -> str | None:
+        raw = self.raw(name)
+        if not raw:
+            self.errors[name] = "choose the State"
+            return None
+        try:
+            return parse_state_code(raw, name)
+        except InvalidInput as error:
+            self.errors[name] = field_message(error)[1]
+            return None
+
+    def all_of(self, name: str) -> list[str]:
+        return [v.strip() for v in self.values.get(name, []) if v.strip()]
+
+    def done(self) -> None:
+        if self.errors:
+            raise FormInvalid(", ".join(self.errors))

@@ -1,0 +1,92 @@
+"""The outbox (secretariat): every reminder, notice and digest planned, and its delivery."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Principal, reading, writing
+from api.pages.problems import PageProblem
+from api.pages.security import check_csrf, notify, require_officer, safe_next
+from api.pages.web import PageRoute, link, page_number, render
+from notifier.models import OutboxMessage
+from notifier.outbox import list_messages, retry_message
+from obligations.audit import log_change
+from obligations.errors import Conflict, NotFound
+from obligations.inputs import parse_state_code
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 50
+STATUSES = ("pending", "sent", "failed")
+
+
+@router.get("/outbox", response_class=HTMLResponse)
+def outbox_page(
+    request: Request,
+    status: str | None = None,
+    state: str | None = None,
+    page: str | None = None,
+) -> Response:
+    require_officer(request)
+    chosen = status or None
+    if chosen is not None and chosen not in STATUSES:
+        raise PageProblem(422, f"status: {status!r} is not one of {', '.join(STATUSES)}")
+    code = parse_state_code(state, "state") if state else None
+    number = page_number(page)
+    with reading(request) as session:
+        # One more than a page, to know whether a next page exists.
+        found = list_messages(
+            session,
+            status=chosen,
+            state_code=code,
+            limit=PAGE_SIZE + 1,
+            offset=(number - 1) * PAGE_SIZE,
+        )
+    return render(
+        request,
+        "outbox.html",
+        messages=found[:PAGE_SIZE],
+        chosen_status=chosen,
+        state=code,
+        statuses=STATUSES,
+        page=number,
+        previous=link("/outbox", status=chosen, state=code, page=number - 1)
+        if number > 1
+        else None,
+        next=link("/outbox", status=chosen, state=code, page=number + 1)
+        if len(found) > PAGE_SIZE
+        else None,
+        retry=True,
+    )
+
+
+def retry(request: Request, officer: Principal, message_id: int, back_to: str) -> Response:
+    try:
+        with writing(request) as session:
+            stored = session.get(OutboxMessage, message_id)
+            before = {"status": stored.status, "attempts": stored.attempts} if stored else None
+            view = retry_message(session, message_id)
+            after = {"status": view.status, "attempts": view.attempts, "due": "now"}
+            log_change(
+                session, officer.actor, "retry", "message", view.id, view.state_code, before, after
+            )
+    except (NotFound, Conflict) as error:
+        notify(request, f"Not retried: {error}.", "error")
+    else:
+        notify(
+            request,
+            f"Message {message_id} is due now; the next delivery run sends it "
+            "(every few minutes while the tracker's scheduler runs).",
+        )
+    return RedirectResponse(back_to, status_code=303)
+
+
+@router.post("/outbox/{message_id}/retry")
+async def outbox_retry(request: Request, message_id: int) -> Response:
+    officer = await run_in_threadpool(require_officer, request)
+    form = await request.form()
+    check_csrf(request, form)
+    back_to = safe_next(str(form.get("back") or "/outbox"))
+    return await run_in_threadpool(retry, request, officer, message_id, back_to)

@@ -1,0 +1,71 @@
+"""Signing in with a secretariat token, and out again."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import reading
+from api.pages.security import (
+    check_csrf,
+    close_session,
+    notify,
+    open_session,
+    safe_next,
+    signed_in,
+)
+from api.pages.web import PageRoute, render
+from obligations.tokens import Role, authenticate
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request, next: str | None = None) -> Response:
+    if signed_in(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "signin.html", back_to=safe_next(next), error=None)
+
+
+def refuse(request: Request, back_to: str, status: int, error: str) -> Response:
+    return render(request, "signin.html", status, back_to=back_to, error=error)
+
+
+def sign_in(request: Request, token: str, back_to: str) -> Response:
+    token = token.strip()
+    if not token:
+        return refuse(request, back_to, 401, "Paste the token you were given (it starts obl_).")
+    with reading(request) as session:
+        row = authenticate(session, token)
+        found = (row.id, row.name, row.role) if row is not None else None
+    if found is None:
+        return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
+    token_id, name, role = found
+    if role != Role.SECRETARIAT:
+        return refuse(
+            request, back_to, 403, "This is a focal point's token; the pages are the secretariat's."
+        )
+    open_session(request, token_id)
+    notify(request, f"Signed in as {name}.")
+    return RedirectResponse(back_to, status_code=303)
+
+
+@router.post("/signin", response_class=HTMLResponse)
+async def signin_submit(request: Request) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    token = form.get("token")
+    back_to = safe_next(str(form.get("next") or "/"))
+    return await run_in_threadpool(
+        sign_in, request, token if isinstance(token, str) else "", back_to
+    )
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    close_session(request)
+    notify(request, "Signed out.")
+    return RedirectResponse("/", status_code=303)

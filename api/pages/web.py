@@ -1,0 +1,186 @@
+"""What every page shares: the as-at date, answers from the record, rendering, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import reading
+from api.errors import STATUS
+from api.pages import words
+from api.pages.problems import PageProblem, SignInRequired
+from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
+from obligations.errors import InvalidInput, ObligationsError
+from obligations.inputs import parse_date, today
+from obligations.record import Record
+from obligations.rules.dates import OPENED_FOR_SIGNATURE
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LATEST_AS_OF = date(2099, 12, 31)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AsAt:
+    """The date a page answers as at, and whether the user chose it (links then keep it)."""
+
+    day: date
+    chosen: bool
+
+    def query(self) -> dict[str, str]:
+        return {"as_of": self.day.isoformat()} if self.chosen else {}
+
+
+def as_at(raw: str | None) -> AsAt:
+    """The `as_of` parameter: a date from the Convention's adoption to 2099; default today."""
+    if raw is None or not raw.strip():
+        return AsAt(today(), False)
+    day = parse_date(raw, "as_of")
+    if day < OPENED_FOR_SIGNATURE:
+        raise InvalidInput(
+            f"as_of: {day.isoformat()} is before the Convention was adopted and opened for "
+            f"signature ({words.long_date(OPENED_FOR_SIGNATURE)}); choose a later date"
+        )
+    if day > LATEST_AS_OF:
+        raise InvalidInput(
+            f"as_of: {day.isoformat()} is too far ahead; choose a date up to "
+            f"{words.long_date(LATEST_AS_OF)}"
+        )
+    return AsAt(day, True)
+
+
+def page_number(raw: str | None) -> int:
+    """`page` of a paginated list: 1, 2, …"""
+    if raw is None or not raw.strip():
+        return 1
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 100_000:
+        raise InvalidInput(f"page: {raw!r} is not a page number (1, 2, …)")
+    return int(raw)
+
+
+def answer(request: Request, key: tuple[Hashable, ...], compute: Callable[[Record], T]) -> T:
+    """Computed from the record once per record revision (the API's cache), then kept."""
+    with reading(request) as session:
+        return cast(T, request.app.state.answers.answer(session, ("pages", *key), compute))
+
+
+def link(path: str, **params: object) -> str:
+    """A path with its query; parameters that are None or empty are left out."""
+    query = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters["long_date"] = words.long_date
+environment.filters["region_name"] = words.region_name
+environment.filters["report_name"] = words.report_name
+environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)
+environment.filters["report_status"] = lambda s: words.REPORT_STATUSES.get(s, s)
+environment.filters["thousands"] = lambda n: f"{n:,}"
+environment.globals.update(
+    link=link,
+    report_numbers=words.report_numbers,
+    regions=words.REGIONS,
+    csrf_field=CSRF_FIELD,
+)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page, with the officer signed in (if any), a one-time notice and security headers."""
+    nonce = secrets.token_urlsafe(16)
+    officer = signed_in(request)
+    context.setdefault("asat", None)
+    body = environment.get_template(template).render(
+        request=request,
+        officer=officer,
+        notice=take_notice(request),
+        nonce=nonce,
+        csrf=lambda: csrf_token(request),
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(body, status_code=status_code)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        f"script-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; object-src 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if officer is not None:
+        # Contacts and the outbox are personal data: keep signed-in pages out of caches.
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
+    headings = {
+        401: "Sign-in needed",
+        403: "Not allowed",
+        404: "Not found",
+        405: "Not allowed",
+        409: "Conflicts with the record",
+        422: "Cannot read the request",
+    }
+    return render(
+        request,
+        "error.html",
+        status,
+        title=title or headings.get(status, "Something went wrong"),
+        message=message,
+        code=status,
+    )
+
+
+def status_of(error: ObligationsError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def validation_message(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where}: {item.get('msg', 'invalid')}" if where else item.get("msg", ""))
+    return "; ".join(parts) or "the request is malformed"
+
+
+class PageRoute(APIRoute):
+    """A page's route: the domain's errors become an HTML page that says what is wrong."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired as needed:
+                return RedirectResponse(link("/signin", next=needed.back_to), status_code=303)
+            except PageProblem as problem:
+                return await run_in_threadpool(
+                    error_page, request, problem.status, problem.message, problem.title
+                )
+            except ObligationsError as error:
+                return await run_in_threadpool(error_page, request, status_of(error), str(error))
+            except RequestValidationError as error:
+                return await run_in_threadpool(error_page, request, 422, validation_message(error))
+
+        return page_handler
