@@ -16,7 +16,7 @@ from notifier.models import OutboxMessage
 from notifier.planning import PlannedMessage, active_recipients
 from notifier.rendering import render
 from notifier.wording import expected_symbol
-from obligations.queries import overdue_reports, upcoming_reports
+from obligations.queries import OverdueItem, UpcomingItem, overdue_reports, upcoming_reports
 from obligations.record import Record, load_record
 
 CSV_COLUMNS = [
@@ -65,36 +65,23 @@ def digest_lines(
     record: Record, as_of: date, upcoming_days: int, with_contact: set[str]
 ) -> tuple[list[DigestLine], list[DigestLine]]:
     groups = {code: entry.regional_group for code, entry in record.states.items()}
-    overdue = [
-        DigestLine(
-            i.code,
-            i.name,
-            groups.get(i.code),
-            i.number,
-            i.kind,
-            i.due,
-            i.basis,
-            i.days_overdue,
-            expected_symbol(i.code, i.number),
-            i.code in with_contact,
+
+    def line(item: OverdueItem | UpcomingItem, days: int) -> DigestLine:
+        return DigestLine(
+            item.code,
+            item.name,
+            groups.get(item.code),
+            item.number,
+            item.kind,
+            item.due,
+            item.basis,
+            days,
+            expected_symbol(item.code, item.number),
+            item.code in with_contact,
         )
-        for i in overdue_reports(record, as_of).items
-    ]
-    upcoming = [
-        DigestLine(
-            i.code,
-            i.name,
-            groups.get(i.code),
-            i.number,
-            i.kind,
-            i.due,
-            i.basis,
-            i.days_until,
-            expected_symbol(i.code, i.number),
-            i.code in with_contact,
-        )
-        for i in upcoming_reports(record, as_of, upcoming_days).items
-    ]
+
+    overdue = [line(i, i.days_overdue) for i in overdue_reports(record, as_of).items]
+    upcoming = [line(i, i.days_until) for i in upcoming_reports(record, as_of, upcoming_days).items]
     return overdue, upcoming
 
 

@@ -17,6 +17,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session, sessionmaker
 
 from notifier.config import NotifierConfig, config_from
 from notifier.service import run_digest, run_sweep
@@ -34,37 +35,49 @@ DELIVER_JOB = "notifier-deliver"
 MISFIRE_GRACE_SECONDS = 23 * 3600
 
 
-def sweep_job(database_url: str) -> None:
-    """The daily sweep: plan today's reminders and overdue notices, deliver what is due."""
+# A job's work: given sessions and the configuration, do it and say what was done.
+JobWork = Callable[[sessionmaker[Session], NotifierConfig], str]
+
+
+def _on_database(database_url: str, work: JobWork) -> None:
+    """Run one job on its own engine (jobs run in the scheduler's threads), and log its summary."""
     config = config_from()
     engine = make_engine(database_url)
     try:
-        result = run_sweep(session_factory(engine), config, today(), transport_from(config))
-        log.info("sweep: %d planned, %d sent", len(result.planned), result.delivery.sent)
+        summary = work(session_factory(engine), config)
+        if summary:
+            log.info(summary)
     finally:
         engine.dispose()
+
+
+def sweep_job(database_url: str) -> None:
+    """The daily sweep: plan today's reminders and overdue notices, deliver what is due."""
+
+    def sweep(sessions: sessionmaker[Session], config: NotifierConfig) -> str:
+        result = run_sweep(sessions, config, today(), transport_from(config))
+        return f"sweep: {len(result.planned)} planned, {result.delivery.sent} sent"
+
+    _on_database(database_url, sweep)
 
 
 def digest_job(database_url: str) -> None:
-    config = config_from()
-    engine = make_engine(database_url)
-    try:
-        result = run_digest(session_factory(engine), config, today(), transport_from(config))
-        log.info("digest: %d planned, %d sent", len(result.planned), result.delivery.sent)
-    finally:
-        engine.dispose()
+    def digest(sessions: sessionmaker[Session], config: NotifierConfig) -> str:
+        result = run_digest(sessions, config, today(), transport_from(config))
+        return f"digest: {len(result.planned)} planned, {result.delivery.sent} sent"
+
+    _on_database(database_url, digest)
 
 
 def deliver_job(database_url: str) -> None:
     """Between sweeps: the retries whose backoff has passed."""
     from notifier.delivery import deliver
 
-    config = config_from()
-    engine = make_engine(database_url)
-    try:
-        deliver(session_factory(engine), transport_from(config), config)
-    finally:
-        engine.dispose()
+    def retries(sessions: sessionmaker[Session], config: NotifierConfig) -> str:
+        deliver(sessions, transport_from(config), config)
+        return ""
+
+    _on_database(database_url, retries)
 
 
 def cron(expression: str, setting: str) -> CronTrigger:

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from pytest import MonkeyPatch
+from sqlalchemy.orm import Session, sessionmaker
 
-from notifier.scheduling import DELIVER_JOB, DIGEST_JOB, SWEEP_JOB, configure, describe
-from tests.notifier.conftest import config_for
+from notifier.scheduling import (
+    DELIVER_JOB,
+    DIGEST_JOB,
+    SWEEP_JOB,
+    configure,
+    deliver_job,
+    describe,
+    digest_job,
+    sweep_job,
+)
+from obligations.settings import get_settings
+from tests.notifier.conftest import SmtpServer, add_contact, config_for
 
 
 def test_jobs_have_fixed_ids_and_survive_restarts(database_url: str) -> None:
@@ -28,3 +40,25 @@ def test_jobs_have_fixed_ids_and_survive_restarts(database_url: str) -> None:
             )
         finally:
             scheduler.shutdown(wait=False)
+
+
+def test_the_scheduled_jobs_send_once_from_the_settings(
+    database_url: str, factory: sessionmaker[Session], smtp: SmtpServer, monkeypatch: MonkeyPatch
+) -> None:
+    """What the scheduler calls at 06:00 and on Monday: mail goes out, and only once."""
+    monkeypatch.setenv("OBLIGATIONS_SMTP_URL", smtp.url)
+    monkeypatch.setenv("OBLIGATIONS_SECRETARIAT_EMAILS", "cmw@ohchr.example.org")
+    get_settings.cache_clear()
+    try:
+        # Guatemala's reports have been overdue since 2004 on any date the suite runs.
+        add_contact(factory, "GTM", "focal@minrex.example.gt", language="es")
+        for _run in range(2):
+            sweep_job(database_url)
+            digest_job(database_url)
+            deliver_job(database_url)
+    finally:
+        get_settings.cache_clear()
+    recipients = sorted(r.envelope_to[0] for r in smtp.handler.received)
+    assert recipients == ["cmw@ohchr.example.org", "focal@minrex.example.gt"]
+    notice = next(r.message for r in smtp.handler.received if r.envelope_to[0].endswith(".gt"))
+    assert str(notice["Subject"]).startswith("ICRMW – Guatemala")
