@@ -7,6 +7,7 @@ that command's, imported when a command runs.
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -240,9 +241,18 @@ def worker() -> None:
     typer.echo(f"mail: {transport_from(config).describe()}")
     for line in describe(scheduler):
         typer.echo(line)
-    typer.echo("worker running; Ctrl-C stops it")
+    typer.echo("worker running; Ctrl-C or SIGTERM stops it")
+    # A service manager stops with SIGTERM: treat it as Ctrl-C, so a running job finishes.
+    signal.signal(signal.SIGTERM, _interrupt)
     with suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+    typer.echo("worker stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def start_in_process(database_url: str) -> BackgroundScheduler:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from pytest import MonkeyPatch
 from sqlalchemy.orm import Session, sessionmaker
@@ -62,3 +69,19 @@ def test_the_scheduled_jobs_send_once_from_the_settings(
     assert recipients == ["cmw@ohchr.example.org", "focal@minrex.example.gt"]
     notice = next(r.message for r in smtp.handler.received if r.envelope_to[0].endswith(".gt"))
     assert str(notice["Subject"]).startswith("ICRMW – Guatemala")
+
+
+def test_the_worker_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) -> None:
+    """A service manager stops the worker with SIGTERM: it shuts its scheduler down, exit 0."""
+    log = tmp_path / "worker.log"
+    command = [str(Path(sys.executable).parent / "obligations"), "--database-url", database_url]
+    env = {**os.environ, "OBLIGATIONS_MAILDIR": str(tmp_path / "maildir")}
+    with log.open("w") as out:
+        worker = subprocess.Popen([*command, "worker"], env=env, stdout=out, stderr=out)
+    deadline = time.monotonic() + 30
+    while "worker running" not in log.read_text():
+        assert worker.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=20) == 0, log.read_text()
+    assert log.read_text().rstrip().endswith("worker stopped")
