@@ -15,9 +15,9 @@ from notifier.config import NotifierConfig
 from notifier.models import OutboxMessage
 from notifier.planning import PlannedMessage, active_recipients
 from notifier.rendering import render
-from notifier.wording import expected_symbol
 from obligations.queries import OverdueItem, UpcomingItem, overdue_reports, upcoming_reports
 from obligations.record import Record, load_record
+from obligations.symbols import report_symbol
 
 CSV_COLUMNS = [
     "section",
@@ -76,7 +76,7 @@ def digest_lines(
             item.due,
             item.basis,
             days,
-            expected_symbol(item.code, item.number),
+            report_symbol(item.code, item.number),
             item.code in with_contact,
         )
 

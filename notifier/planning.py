@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from notifier.config import NotifierConfig
 from notifier.policy import Stage, latest_stage
 from notifier.rendering import Rendered, render
-from notifier.wording import expected_symbol
 from obligations import models
 from obligations.queries import StateAssessment, assess_acting
 from obligations.record import Record, load_record
 from obligations.rules.reporting import ReportObligation, ReportStatus
+from obligations.symbols import list_of_issues_symbol, report_symbol
 
 OPEN = (ReportStatus.OVERDUE, ReportStatus.DUE, ReportStatus.UPCOMING)
 
@@ -135,7 +135,7 @@ def notice_context(
             "due": r.due,
             "basis": r.basis,
             "days_overdue": (as_of - r.due).days,
-            "expected_symbol": expected_symbol(code, r.number),
+            "expected_symbol": report_symbol(code, r.number),
         }
         for r in assessment.reports
         if r.status is ReportStatus.OVERDUE
@@ -146,16 +146,16 @@ def notice_context(
             "due": s.report.due,
             "basis": s.report.basis,
             "days_left": (s.report.due - as_of).days,
-            "expected_symbol": expected_symbol(code, s.report.number),
+            "expected_symbol": report_symbol(code, s.report.number),
         }
         for s in staged_reports(assessment, as_of, config)
         if s.stage.kind == "reminder"
     ]
     numbers = [r.number for r in assessment.reports if r.status is ReportStatus.OVERDUE]
-    combined = expected_symbol(code, numbers[0], numbers[-1]) if len(numbers) > 1 else None
+    combined = report_symbol(code, numbers[0], numbers[-1]) if len(numbers) > 1 else None
     first_owed = min([*numbers, *(u.report.number for u in staged)])
     # The simplified procedure replaces a periodic report by replies to a list of issues.
-    qpr = f"CMW/C/{code}/QPR/{first_owed}" if first_owed > 1 else None
+    qpr = list_of_issues_symbol(code, first_owed) if first_owed > 1 else None
     return {
         "state": {"code": code, "name": assessment.name},
         "as_of": as_of,

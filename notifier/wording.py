@@ -113,10 +113,3 @@ def basis_text(basis: str, language: str) -> str:
         return f"{what} ({match.group('symbol')})"
     day = date.fromisoformat(match.group("day"))
     return f"{what} {OF_DATE[language].format(long_date(day, language))}"
-
-
-def expected_symbol(code: str, first: int, last: int | None = None) -> str:
-    """The symbol a report would be issued under (CMW/C/<CODE>/<n>[-<m>]): expected, not issued."""
-    if last is None or last == first:
-        return f"CMW/C/{code}/{first}"
-    return f"CMW/C/{code}/{first}-{last}"

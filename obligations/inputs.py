@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from obligations.errors import InvalidInput
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.symbols import report_symbol
 
 MAX_REPORT_NUMBER = 99
 
@@ -122,10 +123,10 @@ def check_report_symbol(symbol: str | None, code: str, numbers: tuple[int, int])
     first = int(match.group("first"))
     last = int(match.group("last") or first)
     if (first, last) != numbers:
-        expected = f"{numbers[0]}" if numbers[0] == numbers[1] else f"{numbers[0]}-{numbers[1]}"
+        expected = report_symbol(code, *numbers)
         raise InvalidInput(
-            f"symbol: {value!r} does not match report numbers {expected} "
-            f"(expected CMW/C/{code}/{expected})"
+            f"symbol: {value!r} does not match report numbers {expected.rsplit('/', 1)[1]} "
+            f"(expected {expected})"
         )
     return value
 
