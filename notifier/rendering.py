@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from notifier.wording import basis_text, long_date, report_title, whole_number
+from obligations.wording import basis_text, long_date, report_title, whole_number
 
 TEMPLATES = Path(__file__).parent / "templates"
 

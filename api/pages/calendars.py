@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request, Response
 
 from api.pages.ical import AllDayEvent, calendar
 from api.pages.web import PageRoute, answer, as_at
-from api.pages.words import long_date, report_name
 from obligations import queries
 from obligations.inputs import parse_state_code
 from obligations.record import Record
+from obligations.wording import long_date, report_title
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -32,7 +32,7 @@ def due_date_events(record: Record, codes: list[str], as_of: date, site: str) ->
                 AllDayEvent(
                     uid=f"{dossier.code.lower()}-report-{report.number}@{UID_DOMAIN}",
                     day=report.due,
-                    summary=f"{dossier.name}: {report_name(report.number)} due (ICRMW)",
+                    summary=f"{dossier.name}: {report_title(report.number)} due (ICRMW)",
                     description=describe(dossier, report, as_of),
                     url=f"{site}/states/{dossier.code}",
                     categories=("ICRMW", report.status),
@@ -43,7 +43,7 @@ def due_date_events(record: Record, codes: list[str], as_of: date, site: str) ->
 
 def describe(dossier: queries.DossierView, report: queries.ReportView, as_of: date) -> str:
     lines = [
-        f"{report_name(report.number).capitalize()} (no. {report.number}) of "
+        f"{report_title(report.number).capitalize()} (no. {report.number}) of "
         f"{dossier.name} ({dossier.code}) under the International Convention on the "
         "Protection of the Rights of All Migrant Workers and Members of Their Families.",
         f"Due: {long_date(report.due)}.",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from api.pages.words import long_date
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
 from obligations.rules.entry_into_force import INSTRUMENTS_FOR_ENTRY_INTO_FORCE
+from obligations.wording import long_date
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 34

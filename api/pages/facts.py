@@ -19,11 +19,12 @@ from api.pages.forms import Field, FormInvalid, Reader, field_message
 from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer
 from api.pages.web import PageRoute, answer, render
-from api.pages.words import ACTIONS, alphabetical_key, long_date, report_numbers
+from api.pages.words import ACTIONS, alphabetical_key, report_numbers
 from obligations import recording
 from obligations.audit import log_change, snapshot
 from obligations.errors import Conflict, InvalidInput, NotFound
 from obligations.record import Record
+from obligations.wording import long_date
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

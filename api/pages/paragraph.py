@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.pages.words import alphabetical_key, count_of, long_date, names_in_prose
+from api.pages.words import alphabetical_key, count_of, names_in_prose
 from obligations.queries import StatusView
+from obligations.wording import long_date
 
 CONVENTION = (
     "the International Convention on the Protection of the Rights of All Migrant Workers "

@@ -26,6 +26,7 @@ from obligations.errors import InvalidInput, ObligationsError
 from obligations.inputs import parse_date, today
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.wording import long_date, report_title
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LATEST_AS_OF = date(2099, 12, 31)
@@ -52,12 +53,12 @@ def as_at(raw: str | None) -> AsAt:
     if day < OPENED_FOR_SIGNATURE:
         raise InvalidInput(
             f"as_of: {day.isoformat()} is before the Convention was adopted and opened for "
-            f"signature ({words.long_date(OPENED_FOR_SIGNATURE)}); choose a later date"
+            f"signature ({long_date(OPENED_FOR_SIGNATURE)}); choose a later date"
         )
     if day > LATEST_AS_OF:
         raise InvalidInput(
             f"as_of: {day.isoformat()} is too far ahead; choose a date up to "
-            f"{words.long_date(LATEST_AS_OF)}"
+            f"{long_date(LATEST_AS_OF)}"
         )
     return AsAt(day, True)
 
@@ -90,9 +91,9 @@ environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters["long_date"] = words.long_date
+environment.filters["long_date"] = long_date
 environment.filters["region_name"] = words.region_name
-environment.filters["report_name"] = words.report_name
+environment.filters["report_name"] = report_title
 environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)
 environment.filters["report_status"] = lambda s: words.REPORT_STATUSES.get(s, s)
 environment.filters["thousands"] = lambda n: f"{n:,}"

@@ -1,42 +1,12 @@
-"""How the pages say things: dates in the UN's style, numbers, labels for the domain's codes."""
+"""How the pages say things: numbers, lists of names, labels for the domain's codes."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # The UN Editorial Manual spells out numbers from one to nine and writes 10 and above in figures.
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-ORDINALS = (
-    "",
-    "initial",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-)
 
 REGIONS = {
     "AFR": "African States",
@@ -65,11 +35,6 @@ REPORT_STATUSES = {
 }
 
 
-def long_date(day: date) -> str:
-    """1 July 2003: the day as UN documents write it."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def count_of(number: int, noun: str) -> str:
     """'one State', 'nine States', '16 States'."""
     figure = NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else f"{number:,}"
@@ -87,17 +52,6 @@ def alphabetical_key(name: str) -> str:
     """Order names as an English index does: accents and case do not count."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def report_name(number: int) -> str:
-    """'initial report', 'second periodic report', '12th periodic report'."""
-    if number == 1:
-        return "initial report"
-    if number < len(ORDINALS):
-        return f"{ORDINALS[number]} periodic report"
-    teen = 10 <= number % 100 <= 20
-    suffix = "th" if teen else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix} periodic report"
 
 
 def report_numbers(first: int, last: int) -> str:

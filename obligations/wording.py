@@ -1,4 +1,7 @@
-"""Domain words in the Committee's three working languages: report titles, bases, dates."""
+"""Domain words in the Committee's three working languages: report titles, bases, dates.
+
+English is the default: the pages speak it, the mails speak the contact's language.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +46,8 @@ ORDINALS = {
 
 # Cached: a sweep writes the same few due dates and day counts thousands of times.
 @lru_cache(maxsize=65536)
-def long_date(day: date, language: str) -> str:
+def long_date(day: date, language: str = "en") -> str:
+    """1 July 2003, 1 juillet 2003, 1 de julio de 2003: the day as UN documents write it."""
     return format_date(day, format="long", locale=LOCALES[language])
 
 
@@ -52,20 +56,27 @@ def whole_number(value: int, language: str) -> str:
     return format_decimal(value, locale=LOCALES[language])
 
 
-def report_title(number: int, language: str) -> str:
-    """'initial report', 'second periodic report', 'deuxième rapport périodique', …"""
+def report_title(number: int, language: str = "en") -> str:
+    """'initial report', 'second periodic report', '12th periodic report', 'deuxième rapport
+    périodique', …"""
     if number == 1:
         return {"en": "initial report", "fr": "rapport initial", "es": "informe inicial"}[language]
     words = ORDINALS[language]
     if number - 2 < len(words):
         ordinal = words[number - 2]
     else:
-        ordinal = {"en": f"{number}th", "fr": f"{number}e", "es": f"{number}.º"}[language]
+        ordinal = {"en": english_ordinal(number), "fr": f"{number}e", "es": f"{number}.º"}[language]
     return {
         "en": f"{ordinal} periodic report",
         "fr": f"{ordinal} rapport périodique",
         "es": f"{ordinal} informe periódico",
     }[language]
+
+
+def english_ordinal(number: int) -> str:
+    """11th, 12th, 21st, 22nd, 23rd."""
+    teen = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teen else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
 
 
 BASES = {
