@@ -23,22 +23,28 @@ class Forbidden(ObligationsError):
 STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, Unauthorized: 401, Forbidden: 403}
 
 
+def status_of(error: ObligationsError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def field_message(error: ObligationsError) -> tuple[str | None, str]:
+    """('received', 'is in the future') from 'received: 2030-01-01 is in the future'."""
+    match = FIELD_PREFIX.match(str(error))
+    if match is None:
+        return None, str(error)
+    return match.group("field").lstrip("-").replace("-", "_"), match.group("message")
+
+
 def error_body(error: ObligationsError) -> dict[str, object]:
-    message = str(error)
-    match = FIELD_PREFIX.match(message)
-    if isinstance(error, InvalidInput) and match:
-        field = match.group("field").lstrip("-").replace("-", "_")
-        return {
-            "detail": [
-                {"loc": ["body", field], "msg": match.group("message"), "type": "value_error"}
-            ]
-        }
-    return {"detail": message}
+    field, message = field_message(error)
+    if isinstance(error, InvalidInput) and field is not None:
+        return {"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]}
+    return {"detail": str(error)}
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ObligationsError)
     async def domain_error(_request: Request, error: ObligationsError) -> JSONResponse:
-        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        status = status_of(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(error), status_code=status, headers=headers)

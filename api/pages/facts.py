@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, writing
-from api.pages.forms import Field, FormInvalid, Reader, field_message
+from api.errors import field_message
+from api.pages.forms import Field, FormInvalid, Reader
 from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer
 from api.pages.web import PageRoute, answer, render

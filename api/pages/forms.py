@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from api.errors import FIELD_PREFIX
+from api.errors import field_message
 from obligations.errors import InvalidInput
 from obligations.inputs import parse_date, parse_numbers, parse_state_code
 
@@ -25,14 +25,6 @@ class Field:
 
 class FormInvalid(Exception):
     """One or more fields could not be read; `Reader.errors` says which and why."""
-
-
-def field_message(error: InvalidInput) -> tuple[str | None, str]:
-    """('received', 'is in the future') from 'received: 2030-01-01 is in the future'."""
-    match = FIELD_PREFIX.match(str(error))
-    if match is None:
-        return None, str(error)
-    return match.group("field").lstrip("-").replace("-", "_"), match.group("message")
 
 
 class Reader:

@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import reading
-from api.errors import STATUS
+from api.errors import status_of
 from api.pages import words
 from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
@@ -150,10 +150,6 @@ def error_page(request: Request, status: int, message: str, title: str | None = 
         message=message,
         code=status,
     )
-
-
-def status_of(error: ObligationsError) -> int:
-    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
 def validation_message(error: RequestValidationError) -> str:
