@@ -11,7 +11,7 @@ from api.deps import ContactsAccess, Secretariat, reading, writing
 from api.responses import json_bytes, json_response
 from api.schemas import ContactIn, ContactPatch
 from obligations import contacts
-from obligations.audit import log_change, snapshot
+from obligations.audit import log_change, log_creation, snapshot
 from obligations.inputs import parse_state_code
 
 router = APIRouter(prefix="/api/v1", tags=["contacts"])
@@ -42,9 +42,7 @@ def add_contact(request: Request, code: str, body: ContactIn, who: ContactsAcces
             body.role,
             body.active,
         )
-        log_change(
-            session, who.actor, "create", "contact", row.id, row.state_code, None, snapshot(row)
-        )
+        log_creation(session, who.actor, "contact", row)
         view = contacts.view(row)
     return json_response(json_bytes(view), 201)
 

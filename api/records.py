@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api import schemas
 from api.deps import Principal, Secretariat, reading, writing
 from obligations import models, recording
-from obligations.audit import log_change, snapshot
+from obligations.audit import log_change, log_creation, snapshot
 from obligations.corrections import ENTITIES, correct_fact, delete_fact, get_fact
 from obligations.inputs import parse_state_code
 from obligations.record import stored_articles
@@ -178,7 +178,7 @@ def register(spec: FactSpec) -> None:
         iso = parse_state_code(code, "code")
         with writing(request) as session:
             row = spec.create(session, iso, body)
-            log_change(session, who.actor, "create", spec.entity, row.id, iso, None, snapshot(row))
+            log_creation(session, who.actor, spec.entity, row)
             view = spec.view(row)
         return body_bytes(view, 201)
 

@@ -52,6 +52,12 @@ def log_change(
     return entry
 
 
+def log_creation(session: Session, actor: str, entity: str, row: Any) -> models.AuditEntry:
+    """A row just written: nothing before it, the row after."""
+    state_code = getattr(row, "state_code", None)
+    return log_change(session, actor, "create", entity, row.id, state_code, None, snapshot(row))
+
+
 @dataclass(frozen=True)
 class AuditView:
     id: int

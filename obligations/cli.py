@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from notifier.cli import register as register_notifier
 from obligations import TREATY, contacts, queries, recording, tokens
-from obligations.audit import audit_page, log_change, snapshot
+from obligations.audit import audit_page, log_change, log_creation, snapshot
 from obligations.db import has_schema, make_engine, session_factory, transaction, upgrade_schema
 from obligations.errors import ObligationsError
 from obligations.importing import import_actions_file, is_empty, load_bundled_record
@@ -420,7 +420,7 @@ def record_report(
             symbol,
             "simplified" if simplified else "standard",
         )
-        audited(session, "report", row)
+        log_creation(session, cli_actor(), "report", row)
         typer.echo(
             f"recorded report {row.id}: {row.state_code} "
             f"{report_numbers(row.first_number, row.last_number)} received {row.received} "
@@ -452,7 +452,7 @@ def record_review(
             symbol,
             parse_date(until, "--until") if until else None,
         )
-        audited(session, "review", row)
+        log_creation(session, cli_actor(), "review", row)
         typer.echo(
             f"recorded review {row.id}: {row.state_code} at session {row.session} "
             f"on {row.date} ({row.symbol or 'no symbol'})"
@@ -495,19 +495,6 @@ def cli_actor() -> str:
     return f"cli ({user})"
 
 
-def audited(session: Session, entity: str, row: Any) -> None:
-    log_change(
-        session,
-        cli_actor(),
-        "create",
-        entity,
-        row.id,
-        getattr(row, "state_code", None),
-        None,
-        snapshot(row),
-    )
-
-
 @contact_app.command("add")
 def contact_add(
     code: Code,
@@ -519,7 +506,7 @@ def contact_add(
     """Add a focal point to a State."""
     with writing() as session:
         row = contacts.add_contact(session, code, name, email, language, role)
-        audited(session, "contact", row)
+        log_creation(session, cli_actor(), "contact", row)
         typer.echo(
             f"added contact {row.id}: {row.name} <{row.email}> for {row.state_code} "
             f"({row.language}, {row.role})"
@@ -567,9 +554,7 @@ def token_create(
     """Make a token; it is shown this once and only its digest is stored."""
     with writing() as session:
         row, clear = tokens.create_token(session, role, name, state_code)
-        log_change(
-            session, cli_actor(), "create", "token", row.id, row.state_code, None, snapshot(row)
-        )
+        log_creation(session, cli_actor(), "token", row)
         token_id = row.id
     if json_:
         typer.echo(json.dumps({"id": token_id, "token": clear}))

@@ -22,7 +22,7 @@ from api.pages.security import check_csrf, notify, require_officer
 from api.pages.web import PageRoute, answer, render
 from api.pages.words import ACTIONS, alphabetical_key, report_numbers
 from obligations import recording
-from obligations.audit import log_change, snapshot
+from obligations.audit import log_creation
 from obligations.errors import Conflict, InvalidInput, NotFound
 from obligations.record import Record
 from obligations.wording import long_date
@@ -290,9 +290,7 @@ def save(
         assert code is not None
         with writing(request) as session:
             row = spec.write(session, code, **facts)
-            log_change(
-                session, officer.actor, "create", spec.kind, row.id, code, None, snapshot(row)
-            )
+            log_creation(session, officer.actor, spec.kind, row)
             said = spec.said(row, recording.require_state(session, code).name)
     except FormInvalid:
         errors = reader.errors
