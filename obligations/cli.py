@@ -354,6 +354,8 @@ def import_command(
     """Import depositary actions from CSV, all or nothing; rows already recorded are passed over."""
     with writing() as session:
         result = import_actions_file(session, path)
+        for row in result.rows:
+            log_creation(session, cli_actor(), "action", row)
     typer.echo(f"imported {result.added} actions; {result.already_recorded} already recorded")
 
 
@@ -394,6 +396,7 @@ def record_action(
             notification,
             note,
         )
+        log_creation(session, cli_actor(), "action", row)
         typer.echo(
             f"recorded action {row.id}: {row.state_code} {row.action} of {row.date} "
             f"(source: {row.source})"
@@ -481,6 +484,7 @@ def record_decision(
             symbol,
             "request_report" if request else "fix_due_date",
         )
+        log_creation(session, cli_actor(), "decision", row)
         typer.echo(
             f"recorded decision {row.id}: {row.state_code} report {row.report_number} "
             f"due {row.due} ({row.symbol or 'no symbol'})"

@@ -34,8 +34,12 @@ def is_empty(session: Session) -> bool:
 
 @dataclass(frozen=True)
 class ImportResult:
-    added: int
+    rows: list[models.DepositaryAction]  # those added
     already_recorded: int
+
+    @property
+    def added(self) -> int:
+        return len(self.rows)
 
 
 def load_states(session: Session) -> int:
@@ -120,12 +124,12 @@ def import_actions(session: Session, text: str, origin: str) -> ImportResult:
         except ObligationsError as error:
             lines = ", ".join(str(n) for n, _ in numbered)
             raise InvalidInput(f"{origin}, row(s) {lines}: {error}") from None
-    added = 0
-    for numbered in new_by_state.values():
-        for _, action in sorted(numbered, key=lambda n: n[1].replay_key):
-            add_action_row(session, action)
-            added += 1
-    return ImportResult(added, already)
+    rows = [
+        add_action_row(session, action)
+        for numbered in new_by_state.values()
+        for _, action in sorted(numbered, key=lambda n: n[1].replay_key)
+    ]
+    return ImportResult(rows, already)
 
 
 def _same(a: Action, b: Action) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.obligations.cli_runner import run_cli
@@ -69,3 +71,39 @@ def test_bad_contact_and_token_input_is_refused(
     assert words.lower() in result.err.lower()
     assert "Traceback" not in result.err
     assert run_cli(capsys, database_url, "audit", "--json").json()["total"] == 0
+
+
+def test_every_fact_recorded_from_the_command_line_is_audited(
+    capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "actions.csv"
+    csv_file.write_text("state,action,date,articles,source\nFRA,signature,2021-03-01,,test\n")
+    writes = [
+        ["record", "action", "DEU", "--action", "signature", "--date", "2020-01-01"],
+        ["record", "report", "GTM", "--numbers", "1", "--received", "2010-08-04"],
+        ["record", "review", "GTM", "--numbers", "1", "--session", "15", "--date", "2011-09-14"],
+        [
+            "record",
+            "decision",
+            "GTM",
+            "--report",
+            "2",
+            "--due",
+            "2013-10-01",
+            "--decided",
+            "2011-09-15",
+        ],
+        ["import", str(csv_file)],
+    ]
+    for args in writes:
+        result = run_cli(capsys, database_url, *args)
+        assert result.code == 0, result.err
+    log = run_cli(capsys, database_url, "audit", "--json").json()
+    assert [(e["operation"], e["entity"], e["state"]) for e in log["items"]] == [
+        ("create", "action", "FRA"),
+        ("create", "decision", "GTM"),
+        ("create", "review", "GTM"),
+        ("create", "report", "GTM"),
+        ("create", "action", "DEU"),
+    ]
+    assert log["items"][0]["after"]["source"] == "test"
