@@ -203,12 +203,13 @@ def outbox_retry(message_id: Annotated[int, typer.Argument(help="The message's i
     from notifier.delivery import deliver
     from notifier.outbox import retry_message
     from notifier.transports import transport_from
+    from obligations.cli import cli_actor
     from obligations.db import transaction
 
     config = config_from()
     with database() as factory:
         with transaction(factory) as session:
-            retry_message(session, message_id)
+            retry_message(session, message_id, cli_actor())
         transport = transport_from(config)
         typer.echo(f"mail: {transport.describe()}")
         result = deliver(factory, transport, config, message_id=message_id)

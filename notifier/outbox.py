@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from notifier.clock import utcnow
 from notifier.models import OutboxMessage, OutboxRecipient
 from notifier.planning import PlannedMessage
+from obligations.audit import log_change
 from obligations.errors import Conflict, InvalidInput, NotFound
 
 STATUSES = ("pending", "sent", "failed")
@@ -89,8 +90,8 @@ def count_messages(session: Session) -> dict[str, int]:
     return counts
 
 
-def retry_message(session: Session, message_id: int) -> MessageView:
-    """Make a pending or failed message due now, whatever its backoff."""
+def retry_message(session: Session, message_id: int, actor: str) -> MessageView:
+    """Make a pending or failed message due now, whatever its backoff; the audit log says who."""
     row = session.get(OutboxMessage, message_id)
     if row is None:
         raise NotFound(f"no outbox message with id {message_id}")
@@ -102,10 +103,13 @@ def retry_message(session: Session, message_id: int) -> MessageView:
         )
     if row.claimed_until is not None and row.claimed_until > now:
         raise Conflict(f"message {message_id} is being sent by a worker right now")
+    before = {"status": row.status, "attempts": row.attempts}
     row.status = "pending"
     row.next_attempt_at = now
     row.claimed_until = None
     session.flush()
+    after = {"status": row.status, "attempts": row.attempts, "due": "now"}
+    log_change(session, actor, "retry", "message", row.id, row.state_code, before, after)
     return message_view(row)
 
 

@@ -10,9 +10,7 @@ from api.deps import Principal, reading, writing
 from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer, safe_next
 from api.pages.web import PageRoute, link, page_number, render
-from notifier.models import OutboxMessage
 from notifier.outbox import list_messages, retry_message
-from obligations.audit import log_change
 from obligations.errors import Conflict, NotFound
 from obligations.inputs import parse_state_code
 
@@ -65,13 +63,7 @@ def outbox_page(
 def retry(request: Request, officer: Principal, message_id: int, back_to: str) -> Response:
     try:
         with writing(request) as session:
-            stored = session.get(OutboxMessage, message_id)
-            before = {"status": stored.status, "attempts": stored.attempts} if stored else None
-            view = retry_message(session, message_id)
-            after = {"status": view.status, "attempts": view.attempts, "due": "now"}
-            log_change(
-                session, officer.actor, "retry", "message", view.id, view.state_code, before, after
-            )
+            retry_message(session, message_id, officer.actor)
     except (NotFound, Conflict) as error:
         notify(request, f"Not retried: {error}.", "error")
     else:

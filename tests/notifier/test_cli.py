@@ -100,6 +100,12 @@ def test_remind_over_smtp_and_retry_by_id(
     assert twice.code == 2
     assert twice.err.startswith("error: message 1 was sent on ")
     assert "it is not sent twice" in twice.err
+    audit = run_cli(capsys, database_url, "audit", "--json").json()["items"]
+    assert [(e["operation"], e["entity"], e["entity_id"]) for e in audit] == [
+        ("retry", "message", 1)
+    ]
+    assert audit[0]["actor"].startswith("cli")
+    assert audit[0]["before"] == {"status": "pending", "attempts": 1}
 
 
 @pytest.mark.parametrize(

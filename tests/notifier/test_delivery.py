@@ -97,7 +97,7 @@ def test_a_refusing_server_ends_in_failed_then_retry_sends(
 
     smtp.handler.refuse_with = None
     with transaction(factory) as session:
-        assert retry_message(session, message.id).status == "pending"
+        assert retry_message(session, message.id, "test").status == "pending"
     assert deliver(factory, transport_from(config), config, message_id=message.id).sent == 1
     assert len(smtp.handler.received) == 1
     with factory() as session:
