@@ -122,6 +122,7 @@ def last_procedure(record: Record, code: str, as_of: date) -> str | None:
 
 def notice_context(
     assessment: StateAssessment,
+    owed: Sequence[StagedReport],
     staged: Sequence[StagedReport],
     record: Record,
     as_of: date,
@@ -129,6 +130,7 @@ def notice_context(
 ) -> dict[str, object]:
     """What a focal point needs to act: every outstanding report, and how to submit."""
     code = assessment.code
+    late = [r for r in assessment.reports if r.status is ReportStatus.OVERDUE]
     overdue = [
         {
             "number": r.number,
@@ -137,8 +139,7 @@ def notice_context(
             "days_overdue": (as_of - r.due).days,
             "expected_symbol": report_symbol(code, r.number),
         }
-        for r in assessment.reports
-        if r.status is ReportStatus.OVERDUE
+        for r in late
     ]
     upcoming = [
         {
@@ -148,19 +149,18 @@ def notice_context(
             "days_left": (s.report.due - as_of).days,
             "expected_symbol": report_symbol(code, s.report.number),
         }
-        for s in staged_reports(assessment, as_of, config)
+        for s in staged
         if s.stage.kind == "reminder"
     ]
-    numbers = [r.number for r in assessment.reports if r.status is ReportStatus.OVERDUE]
-    combined = report_symbol(code, numbers[0], numbers[-1]) if len(numbers) > 1 else None
-    first_owed = min([*numbers, *(u.report.number for u in staged)])
+    combined = report_symbol(code, late[0].number, late[-1].number) if len(late) > 1 else None
+    first_owed = min([*(r.number for r in late), *(u.report.number for u in owed)])
     # The simplified procedure replaces a periodic report by replies to a list of issues.
     qpr = list_of_issues_symbol(code, first_owed) if first_owed > 1 else None
     return {
         "state": {"code": code, "name": assessment.name},
         "as_of": as_of,
         "subject_reports": [
-            {"number": s.report.number, "due": s.report.due, "kind": s.stage.kind} for s in staged
+            {"number": s.report.number, "due": s.report.due, "kind": s.stage.kind} for s in owed
         ],
         "overdue": overdue,
         "upcoming": upcoming,
@@ -192,7 +192,7 @@ def plan_state(
         overdue = [s for s in owed if s.stage.kind == "overdue"]
         lead = overdue[0] if overdue else owed[0]
         kind = "overdue" if overdue else "reminder"
-        context = notice_context(assessment, owed, record, as_of, config)
+        context = notice_context(assessment, owed, staged, record, as_of, config)
         keys = tuple(
             (s.natural_key(address), address, field)
             for field, addresses in (("to", to), ("cc", cc))
