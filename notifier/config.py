@@ -7,12 +7,11 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
-
+from obligations.contacts import Language, check_email
 from obligations.errors import InvalidInput
 from obligations.settings import Settings, get_settings
 
-LANGUAGES = ("en", "fr", "es")
+LANGUAGES = tuple(language.value for language in Language)
 
 
 @dataclass(frozen=True)
@@ -40,23 +39,11 @@ class NotifierConfig:
     lease_seconds: int = 300
 
 
-def check_address(text: str, setting: str, *, local: bool = False) -> str:
-    """A valid address; `local` also accepts a host without a dot (a sender on a test box)."""
-    try:
-        return validate_email(
-            text.strip(), check_deliverability=False, globally_deliverable=not local
-        ).normalized
-    except EmailNotValidError as error:
-        raise InvalidInput(
-            f"{setting}: {text.strip()!r} is not a valid address ({error})"
-        ) from None
-
-
 def check_mail_from(text: str) -> str:
     if any(c in text for c in "\r\n"):
         raise InvalidInput("OBLIGATIONS_MAIL_FROM: must be a single line")
     name, address = parseaddr(text)
-    checked = check_address(address, "OBLIGATIONS_MAIL_FROM", local=True)
+    checked = check_email(address, "OBLIGATIONS_MAIL_FROM", local=True)
     return str(Address(display_name=name, addr_spec=checked)) if name else checked
 
 
@@ -88,7 +75,7 @@ def config_from(settings: Settings | None = None) -> NotifierConfig:
         ),
         mail_from=check_mail_from(s.mail_from),
         secretariat=tuple(
-            check_address(a, "OBLIGATIONS_SECRETARIAT_EMAILS")
+            check_email(a, "OBLIGATIONS_SECRETARIAT_EMAILS")
             for a in s.secretariat_emails.split(",")
             if a.strip()
         ),

@@ -63,14 +63,17 @@ def check_name(name: str | None) -> str:
     return value
 
 
-def check_email(email: str | None) -> str:
+def check_email(email: str | None, field: str = "email", *, local: bool = False) -> str:
+    """A valid address; `local` also accepts a host without a dot (a sender on a test box)."""
     raw = email or ""
     if any(c in raw for c in "\r\n"):
-        raise InvalidInput("email: must be a single line")
+        raise InvalidInput(f"{field}: must be a single line")
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
+        return validate_email(
+            raw.strip(), check_deliverability=False, globally_deliverable=not local
+        ).normalized
     except EmailNotValidError as error:
-        raise InvalidInput(f"email: {raw.strip()!r} is not a valid address ({error})") from None
+        raise InvalidInput(f"{field}: {raw.strip()!r} is not a valid address ({error})") from None
 
 
 def check_language(language: str) -> str:
