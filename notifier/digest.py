@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from notifier.config import NotifierConfig
 from notifier.models import OutboxMessage
-from notifier.planning import PlannedMessage, active_recipients
+from notifier.planning import PlannedMessage, active_recipients, existing_keys
 from notifier.rendering import render
 from obligations.queries import OverdueItem, UpcomingItem, overdue_reports, upcoming_reports
 from obligations.record import Record, load_record
@@ -114,21 +114,24 @@ def _csv_row(section: str, line: DigestLine, overdue: object, until: object) -> 
     ]
 
 
-def group_by_state(lines: list[DigestLine]) -> list[dict[str, object]]:
-    """Overdue reports by State, the State with the oldest overdue report first."""
-    states: dict[str, dict[str, object]] = {}
+@dataclass(frozen=True)
+class OverdueByState:
+    code: str
+    name: str
+    has_contact: bool
+    items: list[DigestLine]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def group_by_state(lines: list[DigestLine]) -> list[OverdueByState]:
+    """Overdue reports by State, in the order of their first line (oldest overdue first)."""
+    states: dict[str, OverdueByState] = {}
     for line in lines:
-        entry = states.setdefault(
-            line.code,
-            {"code": line.code, "name": line.name, "has_contact": line.has_contact, "items": []},
-        )
-        items = entry["items"]
-        assert isinstance(items, list)
-        items.append(line)
-    for entry in states.values():
-        items = entry["items"]
-        assert isinstance(items, list)
-        entry["count"] = len(items)
+        group = OverdueByState(line.code, line.name, line.has_contact, [])
+        states.setdefault(line.code, group).items.append(line)
     return list(states.values())
 
 
@@ -138,8 +141,6 @@ def plan_digest(
     """The week's digest to the secretariat addresses that have not had it for `as_of`."""
     if not config.secretariat:
         return []
-    from notifier.planning import existing_keys
-
     already = existing_keys(session, [digest_key(as_of, a) for a in config.secretariat])
     to = tuple(a for a in config.secretariat if digest_key(as_of, a) not in already)
     if not to:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notifier.config import NotifierConfig
+from notifier.models import OutboxRecipient
 from notifier.policy import Stage, latest_stage
 from notifier.rendering import Rendered, render
 from obligations import models
@@ -92,8 +93,6 @@ def staged_reports(
 
 
 def existing_keys(session: Session, keys: Iterable[str], chunk: int = 500) -> set[str]:
-    from notifier.models import OutboxRecipient
-
     wanted = list(keys)
     found: set[str] = set()
     for start in range(0, len(wanted), chunk):

@@ -40,6 +40,7 @@ def test_the_digest_lists_overdue_upcoming_and_newly_overdue(
     newly = text.split("Newly overdue since 24 June 2024")[1].split("Due within")[0]
     assert "Guatemala (GTM): report 5 (fifth periodic report), due 1 July 2024" in newly
     assert "Guatemala (GTM): 5 overdue\n" in text.replace("\r\n", "\n")
+    assert "  - report 1 (initial report), due 1 July 2004, 7,312 days overdue" in text
     assert "Mexico (MEX): 5 overdue (no focal point on file)" in text
     assert "By regional group: AFR 87, GRULAC 74, APG 34, EEG 14, WEOG 4" in text
 
