@@ -7,17 +7,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, reading, writing
-from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer, safe_next
 from api.pages.web import PageRoute, link, page_number, render
-from notifier.outbox import list_messages, retry_message
+from notifier.outbox import STATUSES, check_status, list_messages, retry_message
 from obligations.errors import Conflict, NotFound
 from obligations.inputs import parse_state_code
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 50
-STATUSES = ("pending", "sent", "failed")
 
 
 @router.get("/outbox", response_class=HTMLResponse)
@@ -28,9 +26,7 @@ def outbox_page(
     page: str | None = None,
 ) -> Response:
     require_officer(request)
-    chosen = status or None
-    if chosen is not None and chosen not in STATUSES:
-        raise PageProblem(422, f"status: {status!r} is not one of {', '.join(STATUSES)}")
+    chosen = check_status(status or None)
     code = parse_state_code(state, "state") if state else None
     number = page_number(page)
     with reading(request) as session:

@@ -286,7 +286,9 @@ def test_outbox_lists_messages_and_sends_a_failed_one_again(
     missing = officer.post("/outbox/999999/retry", data={"csrf_token": csrf_of(page.text)})
     assert missing.status_code == 303
     assert "Not retried: no outbox message with id 999999." in text_of(officer.get("/outbox").text)
-    assert officer.get("/outbox", params={"status": "lost"}).status_code == 422
+    lost = officer.get("/outbox", params={"status": "lost"})
+    assert lost.status_code == 422
+    assert "status: must be pending, sent or failed, not &#39;lost&#39;" in lost.text
 
 
 def test_a_revoked_token_ends_the_session(pages: TestClient, engine: Engine) -> None:
