@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Request, Response
 
@@ -11,6 +11,7 @@ from api.pages.web import PageRoute, answer, as_at
 from obligations import queries
 from obligations.inputs import parse_state_code
 from obligations.record import Record
+from obligations.rules.reporting import overdue_from
 from obligations.wording import long_date, report_title
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -53,8 +54,8 @@ def describe(dossier: queries.DossierView, report: queries.ReportView, as_of: da
         symbol = f" as {report.symbol}" if report.symbol else ""
         lines.append(f"Received {long_date(report.received)}{symbol}.")
     elif report.status == "overdue":
-        since = report.due + timedelta(days=1)
-        lines.append(f"Overdue since {long_date(since)} (as at {long_date(as_of)}).")
+        since = long_date(overdue_from(report.due))
+        lines.append(f"Overdue since {since} (as at {long_date(as_of)}).")
     else:
         lines.append(f"Not yet received (as at {long_date(as_of)}).")
     return "\n".join(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -13,6 +13,7 @@ from api.pages.words import REGIONS, alphabetical_key
 from obligations import queries
 from obligations.errors import InvalidInput
 from obligations.record import Record
+from obligations.rules.reporting import overdue_from
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -31,8 +32,7 @@ class OverdueRow:
 
     @property
     def overdue_since(self) -> date:
-        # Overdue from the day after the due date (DOMAIN: "on its due date it is due").
-        return self.item.due + timedelta(days=1)
+        return overdue_from(self.item.due)
 
 
 def overdue_rows(record: Record, as_of: date, region: str | None) -> list[OverdueRow]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from obligations.rules.dates import add_years
@@ -34,6 +34,11 @@ class ReportObligation:
     @property
     def kind(self) -> str:
         return "initial" if self.number == 1 else "periodic"
+
+
+def overdue_from(due: date) -> date:
+    """The first day a report is overdue: the day after its due date (on it, it is due)."""
+    return due + timedelta(days=1)
 
 
 def decision_basis(decision: Decision) -> str:
@@ -103,7 +108,7 @@ def _with_status(
             return ReportObligation(
                 number, due, basis, ReportStatus.RECEIVED, report.received, report.symbol
             )
-    if due < as_of:
+    if as_of >= overdue_from(due):
         status = ReportStatus.OVERDUE
     elif due == as_of:
         status = ReportStatus.DUE
