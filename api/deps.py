@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import Forbidden, Unauthorized
+from obligations import models
 from obligations.db import transaction
 from obligations.tokens import Role, authenticate
 
@@ -40,6 +41,10 @@ class Principal:
     role: Role
     state: str | None
 
+    @classmethod
+    def of(cls, token: models.ApiToken) -> Principal:
+        return cls(token.id, token.name, Role(token.role), token.state_code)
+
     @property
     def actor(self) -> str:
         return f"token {self.token_id} ({self.name}, {self.role.value})"
@@ -54,7 +59,7 @@ def principal(request: Request) -> Principal:
         token = authenticate(session, credential.strip())
         if token is None:
             raise Unauthorized("the bearer token is unknown or revoked")
-        return Principal(token.id, token.name, Role(token.role), token.state_code)
+        return Principal.of(token)
 
 
 def secretariat(who: Annotated[Principal, Depends(principal)]) -> Principal:

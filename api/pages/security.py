@@ -68,7 +68,7 @@ def signed_in(request: Request) -> Principal | None:
         with reading(request) as session:
             row = session.get(models.ApiToken, token_id)
             if row is not None and row.revoked_at is None and row.role == Role.SECRETARIAT:
-                officer = Principal(row.id, row.name, Role(row.role), row.state_code)
+                officer = Principal.of(row)
     request.state.officer = officer
     return officer
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import reading
+from api.deps import Principal, reading
 from api.pages.security import (
     check_csrf,
     close_session,
@@ -38,16 +38,15 @@ def sign_in(request: Request, token: str, back_to: str) -> Response:
         return refuse(request, back_to, 401, "Paste the token you were given (it starts obl_).")
     with reading(request) as session:
         row = authenticate(session, token)
-        found = (row.id, row.name, row.role) if row is not None else None
+        found = Principal.of(row) if row is not None else None
     if found is None:
         return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
-    token_id, name, role = found
-    if role != Role.SECRETARIAT:
+    if found.role is not Role.SECRETARIAT:
         return refuse(
             request, back_to, 403, "This is a focal point's token; the pages are the secretariat's."
         )
-    open_session(request, token_id)
-    notify(request, f"Signed in as {name}.")
+    open_session(request, found.token_id)
+    notify(request, f"Signed in as {found.name}.")
     return RedirectResponse(back_to, status_code=303)
 
 
