@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from api.errors import field_message
 from obligations.errors import InvalidInput
 from obligations.inputs import parse_date, parse_numbers, parse_state_code
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,7 @@ class Reader:
             if required:
                 self.errors[name] = "enter a date (YYYY-MM-DD)"
             return None
-        try:
-            return parse_date(raw, name)
-        except InvalidInput as error:
-            self.errors[name] = field_message(error)[1]
-            return None
+        return self._checked(name, raw, parse_date)
 
     def whole_number(self, name: str, what: str) -> int | None:
         raw = self.raw(name)
@@ -74,19 +73,19 @@ class Reader:
         if not raw:
             self.errors[name] = "enter a report number, or a range such as 2-3"
             return None
-        try:
-            return parse_numbers(raw, name)
-        except InvalidInput as error:
-            self.errors[name] = field_message(error)[1]
-            return None
+        return self._checked(name, raw, parse_numbers)
 
     def state_code(self, name: str) -> str | None:
         raw = self.raw(name)
         if not raw:
             self.errors[name] = "choose the State"
             return None
+        return self._checked(name, raw, parse_state_code)
+
+    def _checked(self, name: str, raw: str, parse: Callable[[str, str], T]) -> T | None:
+        """The parsed value, or None with the parser's message noted against the field."""
         try:
-            return parse_state_code(raw, name)
+            return parse(raw, name)
         except InvalidInput as error:
             self.errors[name] = field_message(error)[1]
             return None
