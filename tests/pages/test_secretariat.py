@@ -121,6 +121,7 @@ def test_recording_a_report_takes_it_off_the_overdue_list(
     audit = text_of(officer.get("/audit").text)
     assert "(Officer Amina Diallo, secretariat) create report" in audit
     assert "symbol: CMW/C/GTM/1" in audit
+    assert "Page 1" in audit and "Older" not in audit  # one page of entries, no next link
 
 
 def test_a_bad_form_shows_each_problem_by_its_field_and_writes_nothing(
@@ -264,6 +265,7 @@ def test_outbox_lists_messages_and_sends_a_failed_one_again(
     shown = text_of(page.text)
     assert "focal@minex.gob.gt" in shown and "failed" in shown
     assert "last error: 550 mailbox unavailable" in shown
+    assert '<nav class="pager" aria-label="Pages of the outbox">' in page.text
 
     state = text_of(officer.get("/states/GTM").text)
     assert "Focal point focal@minex.gob.gt es primary yes" in state
