@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import Response
 
+from obligations.csvcells import neutralise_value
 from obligations.serialize import jsonable
 
 
@@ -22,9 +23,10 @@ def json_response(body: bytes, status_code: int = 200) -> Response:
 
 
 def csv_bytes(columns: Sequence[str], rows: list[dict[str, Any]]) -> bytes:
+    """A CSV download; text cells that would start a formula are neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: row[k] for k in columns})
+        writer.writerow({k: neutralise_value(row[k]) for k in columns})
     return buffer.getvalue().encode("utf-8")

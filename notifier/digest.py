@@ -15,6 +15,7 @@ from notifier.config import NotifierConfig
 from notifier.models import OutboxMessage
 from notifier.planning import PlannedMessage, active_recipients, existing_keys
 from notifier.rendering import render
+from obligations.csvcells import neutralise_value
 from obligations.queries import OverdueItem, UpcomingItem, overdue_reports, upcoming_reports
 from obligations.record import Record, load_record
 from obligations.symbols import report_symbol
@@ -91,9 +92,9 @@ def digest_csv(overdue: list[DigestLine], upcoming: list[DigestLine], newly: set
     writer.writerow(CSV_COLUMNS)
     for index, line in enumerate(overdue):
         section = "newly overdue" if index in newly else "overdue"
-        writer.writerow(_csv_row(section, line, line.days, ""))
+        writer.writerow(map(neutralise_value, _csv_row(section, line, line.days, "")))
     for line in upcoming:
-        writer.writerow(_csv_row("due soon", line, "", line.days))
+        writer.writerow(map(neutralise_value, _csv_row("due soon", line, "", line.days)))
     return out.getvalue()
 
 
