@@ -19,6 +19,9 @@ def run_on(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # SQLite cannot roll DDL back: commit step by step, so a downgrade that refuses
+        # (obligations.db.guard_data_loss) leaves the database at a revision it really has.
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -31,7 +34,8 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or get_settings().resolved_database_url()
     engine = make_engine(url)
-    with engine.begin() as connection:
+    # Not engine.begin(): Alembic opens one transaction per step itself.
+    with engine.connect() as connection:
         run_on(connection)
     engine.dispose()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,3 +70,32 @@ def upgrade_schema(engine: Engine) -> None:
 
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("states")
+
+
+ALLOW_DATA_LOSS = "allow-data-loss"
+
+
+def guard_data_loss(tables: Sequence[str], what: str) -> None:
+    """In a migration's downgrade: refuse to drop tables holding rows that nothing can rebuild.
+
+    Goes ahead when the tables are empty, or when told `alembic -x allow-data-loss=yes …`.
+    """
+    from alembic import context, op
+    from alembic.util import CommandError
+
+    if context.get_x_argument(as_dictionary=True).get(ALLOW_DATA_LOSS, "").lower() == "yes":
+        return
+    bind = op.get_bind()
+    present = set(inspect(bind).get_table_names())
+    held = {
+        name: bind.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+        for name in tables
+        if name in present
+    }
+    rows = ", ".join(f"{name} ({count} rows)" for name, count in held.items() if count)
+    if rows:
+        raise CommandError(
+            f"refusing to downgrade: it would drop {what}, which nothing can rebuild: {rows}. "
+            f"Back the database up, then run `alembic -x {ALLOW_DATA_LOSS}=yes downgrade …` "
+            "to drop them anyway."
+        )

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from obligations.db import guard_data_loss
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -151,6 +153,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    guard_data_loss(
+        ("depositary_actions", "reports", "reviews", "committee_decisions"),
+        "the recorded facts (depositary actions, reports, reviews, decisions)",
+    )
     with op.batch_alter_table("state_names", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_state_names_state_code"))
 

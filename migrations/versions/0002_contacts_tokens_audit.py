@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from obligations.db import guard_data_loss
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -99,6 +101,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    guard_data_loss(
+        ("contacts", "api_tokens", "audit_log"),
+        "the focal points' contacts, the API tokens and the audit log",
+    )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_state_code"))
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from obligations.db import guard_data_loss
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -74,6 +76,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    guard_data_loss(
+        ("outbox_messages", "outbox_recipients"),
+        "the outbox (without it the next sweep sends every reminder again)",
+    )
     with op.batch_alter_table("outbox_recipients", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_recipients_message_id"))
     op.drop_table("outbox_recipients")
