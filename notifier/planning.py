@@ -20,10 +20,10 @@ from notifier.models import OutboxRecipient
 from notifier.policy import Stage, latest_stage
 from notifier.rendering import Rendered, render
 from obligations import models
-from obligations.queries import StateAssessment, assess_acting
+from obligations.queries import StateAssessment, as_given, assess_acting
 from obligations.record import Record, load_record
-from obligations.rules.reporting import ReportObligation, ReportStatus
-from obligations.symbols import list_of_issues_symbol, report_symbol
+from obligations.rules.reporting import FollowUpObligation, ReportObligation, ReportStatus
+from obligations.symbols import expected_symbol, list_of_issues_symbol, report_symbol
 
 OPEN = (ReportStatus.OVERDUE, ReportStatus.DUE, ReportStatus.UPCOMING)
 
@@ -41,12 +41,15 @@ class StagedReport:
     """A report whose latest stage has come, for one State."""
 
     code: str
-    report: ReportObligation
+    report: ReportObligation | FollowUpObligation
     stage: Stage
+    due: date
 
     def natural_key(self, address: str) -> str:
         r = self.report
-        return f"{self.code}|{r.number}|{r.due.isoformat()}|{self.stage.name}|{address}"
+        # Follow-up information on CO n is its own item, apart from report n.
+        item = f"FCO{r.number}" if r.kind == "follow_up" else str(r.number)
+        return f"{self.code}|{item}|{self.due.isoformat()}|{self.stage.name}|{address}"
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,11 @@ def staged_reports(
     assessment: StateAssessment, as_of: date, config: NotifierConfig
 ) -> list[StagedReport]:
     staged = []
-    for report in assessment.reports:
-        if report.status in OPEN:
+    for report in assessment.obligations():
+        if report.status in OPEN and report.due is not None:
             stage = latest_stage(report.due, as_of, config.policy)
             if stage is not None:
-                staged.append(StagedReport(assessment.code, report, stage))
+                staged.append(StagedReport(assessment.code, report, stage, report.due))
     return staged
 
 
@@ -129,37 +132,45 @@ def notice_context(
 ) -> dict[str, object]:
     """What a focal point needs to act: every outstanding report, and how to submit."""
     code = assessment.code
-    late = [r for r in assessment.reports if r.status is ReportStatus.OVERDUE]
+    late_items = [
+        (r, r.due)
+        for r in assessment.obligations()
+        if r.status is ReportStatus.OVERDUE and r.due is not None
+    ]
     overdue = [
         {
+            "kind": r.kind,
             "number": r.number,
-            "due": r.due,
+            "due": as_given(due, r.due_precision),
             "basis": r.basis,
-            "days_overdue": (as_of - r.due).days,
-            "expected_symbol": report_symbol(code, r.number),
+            "days_overdue": (as_of - due).days,
+            "expected_symbol": expected_symbol(code, r.kind, r.number),
         }
-        for r in late
+        for r, due in late_items
     ]
     upcoming = [
         {
+            "kind": s.report.kind,
             "number": s.report.number,
-            "due": s.report.due,
+            "due": as_given(s.due, s.report.due_precision),
             "basis": s.report.basis,
-            "days_left": (s.report.due - as_of).days,
-            "expected_symbol": report_symbol(code, s.report.number),
+            "days_left": (s.due - as_of).days,
+            "expected_symbol": expected_symbol(code, s.report.kind, s.report.number),
         }
         for s in staged
         if s.stage.kind == "reminder"
     ]
+    late = [r for r, _ in late_items if r.kind != "follow_up"]
     combined = report_symbol(code, late[0].number, late[-1].number) if len(late) > 1 else None
-    first_owed = min([*(r.number for r in late), *(u.report.number for u in owed)])
+    reports_owed = [u.report.number for u in owed if u.report.kind != "follow_up"]
+    first_owed = min([*(r.number for r in late), *reports_owed], default=1)
     # The simplified procedure replaces a periodic report by replies to a list of issues.
     qpr = list_of_issues_symbol(code, first_owed) if first_owed > 1 else None
     return {
         "state": {"code": code, "name": assessment.name},
         "as_of": as_of,
         "subject_reports": [
-            {"number": s.report.number, "due": s.report.due, "kind": s.stage.kind} for s in owed
+            {"number": s.report.number, "due": s.due, "kind": s.stage.kind} for s in owed
         ],
         "overdue": overdue,
         "upcoming": upcoming,
@@ -203,7 +214,7 @@ def plan_state(
                 kind=kind,
                 state_code=assessment.code,
                 report_number=lead.report.number,
-                due=lead.report.due,
+                due=lead.due,
                 stage=lead.stage.name,
                 as_of=as_of,
                 language=language,

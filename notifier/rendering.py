@@ -14,7 +14,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from obligations.wording import basis_text, long_date, report_title, whole_number
+from obligations.wording import (
+    basis_text,
+    long_date,
+    obligation_label,
+    obligation_title,
+    report_title,
+    whole_number,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -27,8 +34,9 @@ class Rendered:
 
 
 @pass_context
-def _long_date(context: Context, day: date) -> str:
-    return long_date(day, context["lang"])
+def _long_date(context: Context, day: date | str) -> str:
+    # A string is a date the document gives only to the year or month: shown as given.
+    return long_date(day, context["lang"]) if isinstance(day, date) else day
 
 
 @pass_context
@@ -36,9 +44,23 @@ def _number(context: Context, value: int) -> str:
     return whole_number(value, context["lang"])
 
 
+def _item(entry: Any) -> tuple[str, int, str]:
+    if isinstance(entry, dict):
+        return entry.get("kind", "report"), entry["number"], entry.get("basis", "")
+    return getattr(entry, "kind", "report"), entry.number, getattr(entry, "basis", "")
+
+
 @pass_context
-def _report_title(context: Context, number: int) -> str:
-    return report_title(number, context["lang"])
+def _report_title(context: Context, entry: Any) -> str:
+    """A number's report title, or an owed item's title (a report or follow-up information)."""
+    if isinstance(entry, int):
+        return report_title(entry, context["lang"])
+    return obligation_title(*_item(entry), context["lang"])
+
+
+@pass_context
+def _obligation_label(context: Context, entry: Any) -> str:
+    return obligation_label(*_item(entry), context["lang"])
 
 
 @pass_context
@@ -57,7 +79,11 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        long_date=_long_date, number=_number, report_title=_report_title, basis=_basis
+        long_date=_long_date,
+        number=_number,
+        report_title=_report_title,
+        obligation_label=_obligation_label,
+        basis=_basis,
     )
     return env
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -33,6 +34,9 @@ class State(Base):
     name: Mapped[str] = mapped_column(String(120))
     regional_group: Mapped[str | None] = mapped_column(String(8))
     membership: Mapped[str] = mapped_column(String(10), default="member")
+    # How far the State's reporting history has been researched (None: not researched).
+    history_researched_until: Mapped[dt.date | None] = mapped_column(Date)
+    history_note: Mapped[str | None] = mapped_column(Text)
 
     former_names: Mapped[list[StateName]] = relationship(
         back_populates="state", order_by="StateName.used_until"
@@ -74,10 +78,20 @@ class DepositaryAction(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
+PRECISIONS = ("day", "month", "year")
+
+
+def precision_column() -> Mapped[str]:
+    return mapped_column(String(5), default="day", server_default="day")
+
+
 class ReportReceived(Base):
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint("first_number >= 1 AND last_number >= first_number", name="ck_numbers"),
+        # One receipt per report number: combined reports cannot share a first or last number.
+        UniqueConstraint("state_code", "first_number", name="uq_report_first"),
+        UniqueConstraint("state_code", "last_number", name="uq_report_last"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,8 +99,10 @@ class ReportReceived(Base):
     first_number: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer)
     received: Mapped[dt.date] = mapped_column(Date)
+    received_precision: Mapped[str] = precision_column()
     symbol: Mapped[str | None] = mapped_column(String(64))
     procedure: Mapped[str] = mapped_column(String(16), default="standard")
+    source: Mapped[str | None] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
@@ -94,6 +110,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         CheckConstraint("first_number >= 1 AND last_number >= first_number", name="ck_numbers"),
+        UniqueConstraint("state_code", "first_number", "last_number", "date", name="uq_review"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,19 +121,105 @@ class Review(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     symbol: Mapped[str | None] = mapped_column(String(64))
+    without_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class CommitteeDecision(Base):
     __tablename__ = "committee_decisions"
+    __table_args__ = (
+        UniqueConstraint("state_code", "report_number", "decided", "kind", name="uq_decision"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="fix_due_date")
     report_number: Mapped[int] = mapped_column(Integer)
     due: Mapped[dt.date] = mapped_column(Date)
+    due_precision: Mapped[str] = precision_column()
     decided: Mapped[dt.date] = mapped_column(Date)
+    decided_precision: Mapped[str] = precision_column()
     symbol: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ListOfIssuesPriorToReporting(Base):
+    """A LOIPR (simplified procedure): the State's replies are report `report_number`."""
+
+    __tablename__ = "loiprs"
+    __table_args__ = (UniqueConstraint("state_code", "report_number", name="uq_loiprs"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    report_number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(64))
+    transmitted: Mapped[dt.date] = mapped_column(Date)
+    transmitted_precision: Mapped[str] = precision_column()
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    deadline_precision: Mapped[str] = precision_column()
+    source: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ListOfIssues(Base):
+    """A list of issues under the standard procedure, and when its replies came."""
+
+    __tablename__ = "lists_of_issues"
+    __table_args__ = (UniqueConstraint("state_code", "symbol", name="uq_lists_of_issues"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    report_number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(64))
+    issued: Mapped[dt.date] = mapped_column(Date)
+    issued_precision: Mapped[str] = precision_column()
+    replies_received: Mapped[dt.date | None] = mapped_column(Date)
+    replies_precision: Mapped[str] = precision_column()
+    replies_symbol: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ConcludingObservations(Base):
+    """Concluding observations: they fix (or defer) the next report and ask for follow-up."""
+
+    __tablename__ = "concluding_observations"
+    __table_args__ = (UniqueConstraint("state_code", "number", name="uq_concluding_observations"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(64))
+    adopted: Mapped[dt.date] = mapped_column(Date)
+    adopted_precision: Mapped[str] = precision_column()
+    session: Mapped[int | None] = mapped_column(Integer)
+    next_first: Mapped[int | None] = mapped_column(Integer)
+    next_last: Mapped[int | None] = mapped_column(Integer)
+    next_due: Mapped[dt.date | None] = mapped_column(Date)
+    next_due_precision: Mapped[str] = precision_column()
+    next_due_mode: Mapped[str] = mapped_column(String(16))
+    follow_up_due: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_precision: Mapped[str] = precision_column()
+    follow_up_paragraphs: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class FollowUpReceived(Base):
+    """Follow-up information (CMW/C/<code>/FCO/<n>) on concluding observations number n."""
+
+    __tablename__ = "follow_up_received"
+    __table_args__ = (UniqueConstraint("state_code", "number", name="uq_follow_up_received"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str | None] = mapped_column(String(64))
+    received: Mapped[dt.date] = mapped_column(Date)
+    received_precision: Mapped[str] = precision_column()
+    source: Mapped[str] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 

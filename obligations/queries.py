@@ -5,11 +5,12 @@ Each answer is a dataclass whose fields are exactly the JSON keys the CLI and th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from obligations import TREATY
-from obligations.errors import NotFound
+from obligations.errors import Conflict, NotFound
 from obligations.record import Record
 from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
@@ -18,8 +19,16 @@ from obligations.rules.entry_into_force import (
     general_entry_into_force,
     state_entry_into_force,
 )
-from obligations.rules.facts import SIGNATURES
-from obligations.rules.reporting import ReportObligation, ReportStatus, report_schedule
+from obligations.rules.facts import SIGNATURES, Review
+from obligations.rules.precision import Precision, shown
+from obligations.rules.reporting import (
+    FollowUpObligation,
+    ReportObligation,
+    ReportStatus,
+    follow_up_schedule,
+    overdue_from,
+    report_schedule,
+)
 from obligations.rules.standing import COMMUNICATION_ARTICLES, Standing, replay
 
 
@@ -33,6 +42,14 @@ class StateAssessment:
     standing: Standing
     entry_into_force: StateEntryIntoForce | None
     reports: list[ReportObligation]
+    follow_ups: list[FollowUpObligation]
+    # Whether the State's reporting history was researched: if not, a gap is not lateness.
+    verified: bool
+    # Set when the stored facts of this State cannot all be true (see `obligations check`).
+    problem: str | None = None
+
+    def obligations(self) -> list[ReportObligation | FollowUpObligation]:
+        return [*self.reports, *self.follow_ups]
 
 
 def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
@@ -46,21 +63,38 @@ def assess(
     if entry is None:
         raise NotFound(f"unknown State code {code!r}")
     in_general = in_general or general(record, as_of)
-    standing = replay(record.actions.get(code, []), as_of)
+    verified = entry.history_researched_until is not None
+    try:
+        standing = replay(record.actions.get(code, []), as_of)
+    except Conflict as error:
+        # One impossible record degrades its own State, never every answer.
+        return StateAssessment(
+            code, entry.name_on(as_of), entry.regional_group, Standing(), None, [], [],
+            verified, str(error),
+        )  # fmt: skip
     instrument = standing.bound_by
     eif = state_entry_into_force(instrument, in_general) if instrument else None
-    reports = (
-        report_schedule(
-            eif.date,
-            record.reports.get(code, []),
-            record.decisions.get(code, []),
-            as_of,
-            standing.obligations_end,
+    if eif is None:
+        return StateAssessment(
+            code, entry.name_on(as_of), entry.regional_group, standing, None, [], [], verified
         )
-        if eif is not None
-        else []
+    reports = report_schedule(
+        eif.date,
+        record.reports.get(code, []),
+        record.decisions.get(code, []),
+        as_of,
+        standing.obligations_end,
+        loiprs=record.loiprs.get(code, []),
+        observations=record.observations.get(code, []),
+        reviews=record.reviews.get(code, []),
     )
-    return StateAssessment(code, entry.name_on(as_of), entry.regional_group, standing, eif, reports)
+    follow_ups = follow_up_schedule(
+        record.observations.get(code, []), record.follow_ups.get(code, []), as_of
+    )
+    return StateAssessment(
+        code, entry.name_on(as_of), entry.regional_group, standing, eif, reports, follow_ups,
+        verified,
+    )  # fmt: skip
 
 
 def assess_all(record: Record, as_of: date) -> list[StateAssessment]:
@@ -164,19 +198,82 @@ class ActionView:
     source: str
 
 
+def as_given(day: date | None, precision: Precision | str) -> date | str | None:
+    """A date as its document gave it: a date, or `2018` / `2018-07` when only that is known."""
+    if day is None or precision == Precision.DAY:
+        return day
+    return shown(day, precision)
+
+
 @dataclass(frozen=True)
 class ReportView:
     number: int
     kind: str
-    due: date
+    due: date | str | None
     basis: str
     status: str
-    received: date | None
+    received: date | str | None
     symbol: str | None
 
     @classmethod
-    def of(cls, r: ReportObligation) -> ReportView:
-        return cls(r.number, r.kind, r.due, r.basis, r.status.value, r.received, r.symbol)
+    def of(cls, r: ReportObligation | FollowUpObligation) -> ReportView:
+        return cls(
+            r.number,
+            r.kind,
+            as_given(r.due, r.due_precision),
+            r.basis,
+            r.status.value,
+            as_given(r.received, r.received_precision),
+            r.symbol,
+        )
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    numbers: list[int]
+    session: int
+    date: dt.date
+    end_date: dt.date | None
+    without_report: bool
+    symbol: str | None
+
+
+@dataclass(frozen=True)
+class LoiprView:
+    report: int
+    symbol: str
+    transmitted: date | str | None
+    deadline: date | str | None
+
+
+@dataclass(frozen=True)
+class ListOfIssuesView:
+    report: int
+    symbol: str
+    issued: date | str | None
+    replies_received: date | str | None
+    replies_symbol: str | None
+
+
+@dataclass(frozen=True)
+class ObservationsView:
+    number: int
+    symbol: str
+    adopted: date | str | None
+    session: int | None
+    next_reports: list[int] | None
+    next_due: date | str | None
+    next_due_mode: str
+    follow_up_due: date | str | None
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """How far the record's reporting history for a State is known to be complete."""
+
+    verified: bool
+    researched_until: date | None
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -197,6 +294,13 @@ class DossierView:
     actions: list[ActionView]
     reports: list[ReportView]
     declarations: dict[str, DeclarationView]
+    follow_up: list[ReportView]
+    reviews: list[ReviewView]
+    lists_of_issues_prior_to_reporting: list[LoiprView]
+    lists_of_issues: list[ListOfIssuesView]
+    concluding_observations: list[ObservationsView]
+    history: HistoryView
+    problem: str | None
 
 
 def state_declarations(standing: Standing) -> dict[str, DeclarationView]:
@@ -219,6 +323,19 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
     actions = sorted(
         (x for x in record.actions.get(code, []) if x.date <= as_of), key=lambda x: x.replay_key
     )
+    entry = record.states[code]
+    reviews = sorted((r for r in record.reviews.get(code, []) if r.date <= as_of), key=_by_date)
+    loiprs = sorted(
+        (x for x in record.loiprs.get(code, []) if x.transmitted <= as_of), key=lambda x: x.report
+    )
+    lists = sorted(
+        (x for x in record.lists_of_issues.get(code, []) if x.issued <= as_of),
+        key=lambda x: x.issued,
+    )
+    observations = sorted(
+        (x for x in record.observations.get(code, []) if x.adopted <= as_of),
+        key=lambda x: x.number,
+    )
     return DossierView(
         code=a.code,
         name=a.name,
@@ -228,7 +345,64 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
         actions=[ActionView(x.action.value, x.date, list(x.articles), x.source) for x in actions],
         reports=[ReportView.of(r) for r in a.reports],
         declarations=state_declarations(a.standing),
+        follow_up=[ReportView.of(f) for f in a.follow_ups],
+        reviews=[
+            ReviewView(
+                list(range(r.first, r.last + 1)),
+                r.session,
+                r.date,
+                r.end_date,
+                r.without_report,
+                r.symbol,
+            )  # fmt: skip
+            for r in reviews
+        ],
+        lists_of_issues_prior_to_reporting=[
+            LoiprView(
+                x.report,
+                x.symbol,
+                as_given(x.transmitted, x.transmitted_precision),
+                as_given(x.deadline, x.deadline_precision),
+            )
+            for x in loiprs
+        ],
+        lists_of_issues=[
+            ListOfIssuesView(
+                x.report,
+                x.symbol,
+                as_given(x.issued, x.issued_precision),
+                as_given(
+                    x.replies_received
+                    if x.replies_received and x.replies_received <= as_of
+                    else None,
+                    x.replies_precision,
+                ),
+                x.replies_symbol if x.replies_received and x.replies_received <= as_of else None,
+            )  # fmt: skip
+            for x in lists
+        ],
+        concluding_observations=[
+            ObservationsView(
+                x.number,
+                x.symbol,
+                as_given(x.adopted, x.adopted_precision),
+                x.session,
+                list(range(x.next_first, (x.next_last or x.next_first) + 1))
+                if x.next_first
+                else None,
+                as_given(x.next_due, x.next_due_precision),
+                x.next_due_mode.value,
+                as_given(x.follow_up_due, x.follow_up_precision),
+            )
+            for x in observations
+        ],
+        history=HistoryView(a.verified, entry.history_researched_until, entry.history_note),
+        problem=a.problem,
     )
+
+
+def _by_date(review: Review) -> date:
+    return review.date
 
 
 # --- overdue and upcoming ---------------------------------------------------------------
@@ -239,10 +413,13 @@ class OverdueItem:
     code: str
     name: str
     number: int
-    kind: str
-    due: date
+    kind: str  # initial, periodic or follow_up
+    due: date | str
     days_overdue: int
     basis: str
+    overdue_from: date
+    region: str | None
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -251,9 +428,11 @@ class UpcomingItem:
     name: str
     number: int
     kind: str
-    due: date
+    due: date | str
     days_until: int
     basis: str
+    region: str | None
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -278,28 +457,52 @@ def reports_on_record(record: Record, as_of: date) -> int:
 
 
 def overdue_reports(record: Record, as_of: date, region: str | None = None) -> OverdueView:
+    """Reports and follow-up information overdue on `as_of`, most overdue first."""
     items = [
-        OverdueItem(a.code, a.name, r.number, r.kind, r.due, (as_of - r.due).days, r.basis)
+        OverdueItem(
+            a.code,
+            a.name,
+            r.number,
+            r.kind,
+            as_given(r.due, r.due_precision) or r.due,
+            (as_of - r.due).days,
+            r.basis,
+            overdue_from(r.due),
+            a.regional_group,
+            a.verified,
+        )
         for a in assess_acting(record, as_of)
         if _in_region(a, region)
-        for r in a.reports
-        if r.status is ReportStatus.OVERDUE
+        for r in a.obligations()
+        if r.status is ReportStatus.OVERDUE and r.due is not None
     ]
-    items.sort(key=lambda i: (-i.days_overdue, i.name, i.number))
+    items.sort(key=lambda i: (-i.days_overdue, i.name, i.number, i.kind))
     return OverdueView(as_of, items)
 
 
 def upcoming_reports(
     record: Record, as_of: date, within: int = 90, region: str | None = None
 ) -> UpcomingView:
-    """Reports due from `as_of` (due today counts) to `within` days after it, soonest first."""
+    """Reports and follow-up due from `as_of` (due today counts) to `within` days after it."""
     horizon = as_of + timedelta(days=within)
     items = [
-        UpcomingItem(a.code, a.name, r.number, r.kind, r.due, (r.due - as_of).days, r.basis)
+        UpcomingItem(
+            a.code,
+            a.name,
+            r.number,
+            r.kind,
+            as_given(r.due, r.due_precision) or r.due,
+            (r.due - as_of).days,
+            r.basis,
+            a.regional_group,
+            a.verified,
+        )
         for a in assess_acting(record, as_of)
         if _in_region(a, region)
-        for r in a.reports
-        if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING) and r.due <= horizon
+        for r in a.obligations()
+        if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING)
+        and r.due is not None
+        and r.due <= horizon
     ]
-    items.sort(key=lambda i: (i.days_until, i.name, i.number))
+    items.sort(key=lambda i: (i.days_until, i.name, i.number, i.kind))
     return UpcomingView(as_of, items)

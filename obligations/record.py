@@ -15,11 +15,17 @@ from obligations.rules.facts import (
     ActionKind,
     Decision,
     DecisionKind,
+    FollowUp,
+    ListOfIssues,
+    Loipr,
+    NextReportMode,
+    Observations,
     Procedure,
     ReportReceived,
     Review,
 )
 from obligations.rules.names import FormerName, name_on
+from obligations.rules.precision import Precision
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,9 @@ class StateEntry:
     name: str
     regional_group: str | None
     former_names: tuple[FormerName, ...] = ()
+    # The date up to which the State's reporting history was researched (None: never).
+    history_researched_until: date | None = None
+    history_note: str | None = None
 
     def name_on(self, day: date) -> str:
         return name_on(self.name, self.former_names, day)
@@ -42,6 +51,12 @@ class Record:
     reports: dict[str, list[ReportReceived]] = field(default_factory=lambda: defaultdict(list))
     reviews: dict[str, list[Review]] = field(default_factory=lambda: defaultdict(list))
     decisions: dict[str, list[Decision]] = field(default_factory=lambda: defaultdict(list))
+    loiprs: dict[str, list[Loipr]] = field(default_factory=lambda: defaultdict(list))
+    lists_of_issues: dict[str, list[ListOfIssues]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    observations: dict[str, list[Observations]] = field(default_factory=lambda: defaultdict(list))
+    follow_ups: dict[str, list[FollowUp]] = field(default_factory=lambda: defaultdict(list))
 
     def all_actions(self) -> list[Action]:
         return [a for actions in self.actions.values() for a in actions]
@@ -70,18 +85,81 @@ def to_action(row: models.DepositaryAction) -> Action:
 
 def to_report(row: models.ReportReceived) -> ReportReceived:
     return ReportReceived(
-        row.first_number, row.last_number, row.received, row.symbol, Procedure(row.procedure)
+        row.first_number,
+        row.last_number,
+        row.received,
+        row.symbol,
+        Procedure(row.procedure),
+        Precision(row.received_precision),
     )
 
 
 def to_review(row: models.Review) -> Review:
     return Review(
-        row.first_number, row.last_number, row.session, row.date, row.end_date, row.symbol
+        row.first_number,
+        row.last_number,
+        row.session,
+        row.date,
+        row.end_date,
+        row.symbol,
+        row.without_report,
     )
 
 
 def to_decision(row: models.CommitteeDecision) -> Decision:
-    return Decision(row.report_number, row.due, row.decided, DecisionKind(row.kind), row.symbol)
+    return Decision(
+        row.report_number,
+        row.due,
+        row.decided,
+        DecisionKind(row.kind),
+        row.symbol,
+        Precision(row.due_precision),
+    )
+
+
+def to_loipr(row: models.ListOfIssuesPriorToReporting) -> Loipr:
+    return Loipr(
+        row.report_number,
+        row.symbol,
+        row.transmitted,
+        row.deadline,
+        Precision(row.deadline_precision),
+        Precision(row.transmitted_precision),
+    )
+
+
+def to_list_of_issues(row: models.ListOfIssues) -> ListOfIssues:
+    return ListOfIssues(
+        row.report_number,
+        row.symbol,
+        row.issued,
+        row.replies_received,
+        row.replies_symbol,
+        Precision(row.issued_precision),
+        Precision(row.replies_precision),
+    )
+
+
+def to_observations(row: models.ConcludingObservations) -> Observations:
+    return Observations(
+        row.number,
+        row.symbol,
+        row.adopted,
+        row.next_first,
+        row.next_last,
+        row.next_due,
+        NextReportMode(row.next_due_mode),
+        row.follow_up_due,
+        row.session,
+        row.follow_up_paragraphs,
+        Precision(row.adopted_precision),
+        Precision(row.next_due_precision),
+        Precision(row.follow_up_precision),
+    )
+
+
+def to_follow_up(row: models.FollowUpReceived) -> FollowUp:
+    return FollowUp(row.number, row.received, row.symbol, Precision(row.received_precision))
 
 
 def load_states(session: Session) -> dict[str, StateEntry]:
@@ -89,13 +167,20 @@ def load_states(session: Session) -> dict[str, StateEntry]:
     for name_row in session.scalars(select(models.StateName)):
         former[name_row.state_code].append(FormerName(name_row.name, name_row.used_until))
     return {
-        s.code: StateEntry(s.code, s.name, s.regional_group, tuple(former[s.code]))
+        s.code: StateEntry(
+            s.code,
+            s.name,
+            s.regional_group,
+            tuple(former[s.code]),
+            s.history_researched_until,
+            s.history_note,
+        )
         for s in session.scalars(select(models.State))
     }
 
 
 def load_record(session: Session) -> Record:
-    """Read every fact in four queries; the rules then work in memory."""
+    """Read every fact, one query per kind; the rules then work in memory."""
     record = Record(load_states(session))
     for action_row in session.scalars(select(models.DepositaryAction)):
         record.actions[action_row.state_code].append(to_action(action_row))
@@ -105,4 +190,12 @@ def load_record(session: Session) -> Record:
         record.reviews[review_row.state_code].append(to_review(review_row))
     for decision_row in session.scalars(select(models.CommitteeDecision)):
         record.decisions[decision_row.state_code].append(to_decision(decision_row))
+    for loipr_row in session.scalars(select(models.ListOfIssuesPriorToReporting)):
+        record.loiprs[loipr_row.state_code].append(to_loipr(loipr_row))
+    for list_row in session.scalars(select(models.ListOfIssues)):
+        record.lists_of_issues[list_row.state_code].append(to_list_of_issues(list_row))
+    for co_row in session.scalars(select(models.ConcludingObservations)):
+        record.observations[co_row.state_code].append(to_observations(co_row))
+    for follow_row in session.scalars(select(models.FollowUpReceived)):
+        record.follow_ups[follow_row.state_code].append(to_follow_up(follow_row))
     return record

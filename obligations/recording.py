@@ -278,6 +278,8 @@ def check_due_dates_increase(bound: date, decisions: list[Decision]) -> None:
     horizon = max(max(d.due for d in decisions), max(d.decided for d in decisions))
     schedule = report_schedule(bound, [], decisions, horizon)
     for earlier, later in zip(schedule, schedule[1:], strict=False):
+        if earlier.due is None or later.due is None:
+            continue
         if later.due <= earlier.due:
             raise Conflict(
                 f"due: report {later.number} would fall due on {later.due.isoformat()}, "

@@ -56,6 +56,29 @@ def whole_number(value: int, language: str) -> str:
     return format_decimal(value, locale=LOCALES[language])
 
 
+FOLLOW_UP_TITLES = {
+    "en": "follow-up information on the concluding observations {symbol}",
+    "fr": "informations de suivi sur les observations finales {symbol}",
+    "es": "información de seguimiento sobre las observaciones finales {symbol}",
+}
+ITEM_WORDS = {"en": "Report", "fr": "Rapport", "es": "Informe"}
+
+
+def obligation_title(kind: str, number: int, basis: str, language: str = "en") -> str:
+    """A report's title, or for follow-up information, what it follows up (its basis)."""
+    if kind == "follow_up":
+        return FOLLOW_UP_TITLES[language].format(symbol=basis)
+    return report_title(number, language)
+
+
+def obligation_label(kind: str, number: int, basis: str, language: str = "en") -> str:
+    """'Report 2, second periodic report', or 'Follow-up information on … CMW/C/X/CO/1'."""
+    title = obligation_title(kind, number, basis, language)
+    if kind == "follow_up":
+        return title[0].upper() + title[1:]
+    return f"{ITEM_WORDS[language]} {number}, {title}"
+
+
 def report_title(number: int, language: str = "en") -> str:
     """'initial report', 'second periodic report', '12th periodic report', 'deuxième rapport
     périodique', …"""

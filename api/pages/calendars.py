@@ -29,6 +29,8 @@ def due_date_events(record: Record, codes: list[str], as_of: date, site: str) ->
     for code in codes:
         dossier = queries.state_dossier(record, code, as_of)
         for report in dossier.reports:
+            if not isinstance(report.due, date):
+                continue  # no day to put it on: a date to be set, or one known only to the year
             events.append(
                 AllDayEvent(
                     uid=f"{dossier.code.lower()}-report-{report.number}@{UID_DOMAIN}",
@@ -47,13 +49,15 @@ def describe(dossier: queries.DossierView, report: queries.ReportView, as_of: da
         f"{report_title(report.number).capitalize()} (no. {report.number}) of "
         f"{dossier.name} ({dossier.code}) under the International Convention on the "
         "Protection of the Rights of All Migrant Workers and Members of Their Families.",
-        f"Due: {long_date(report.due)}.",
+        f"Due: {long_date(report.due) if isinstance(report.due, date) else report.due}.",
         f"Basis: {report.basis}.",
     ]
     if report.status == "received" and report.received:
         symbol = f" as {report.symbol}" if report.symbol else ""
-        lines.append(f"Received {long_date(report.received)}{symbol}.")
-    elif report.status == "overdue":
+        received = report.received
+        shown = long_date(received) if isinstance(received, date) else received
+        lines.append(f"Received {shown}{symbol}.")
+    elif report.status == "overdue" and isinstance(report.due, date):
         since = long_date(overdue_from(report.due))
         lines.append(f"Overdue since {since} (as at {long_date(as_of)}).")
     else:

@@ -13,7 +13,6 @@ from api.pages.words import REGIONS, alphabetical_key
 from obligations import queries
 from obligations.errors import InvalidInput
 from obligations.record import Record
-from obligations.rules.reporting import overdue_from
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -32,7 +31,7 @@ class OverdueRow:
 
     @property
     def overdue_since(self) -> date:
-        return overdue_from(self.item.due)
+        return self.item.overdue_from
 
 
 def overdue_rows(record: Record, as_of: date, region: str | None) -> list[OverdueRow]:
@@ -45,7 +44,7 @@ def sorted_rows(rows: list[OverdueRow], sort: str) -> list[OverdueRow]:
     if sort == "state":
         return sorted(rows, key=lambda r: (alphabetical_key(r.item.name), r.item.number))
     if sort == "due":
-        return sorted(rows, key=lambda r: r.item.due, reverse=True)
+        return sorted(rows, key=lambda r: r.item.overdue_from, reverse=True)
     if sort == "region":
         return sorted(rows, key=lambda r: r.region or "~")
     return rows

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from obligations.rules.precision import Precision
+
 
 class ActionKind(StrEnum):
     SIGNATURE = "signature"
@@ -76,6 +78,7 @@ class ReportReceived:
     received: dt.date
     symbol: str | None = None
     procedure: Procedure = Procedure.STANDARD
+    received_precision: Precision = Precision.DAY
 
     def covers(self, number: int) -> bool:
         return self.first <= number <= self.last
@@ -91,6 +94,10 @@ class Review:
     date: dt.date
     end_date: dt.date | None = None
     symbol: str | None = None
+    without_report: bool = False
+
+    def covers(self, number: int) -> bool:
+        return self.first <= number <= self.last
 
 
 @dataclass(frozen=True)
@@ -102,3 +109,67 @@ class Decision:
     decided: dt.date
     kind: DecisionKind = DecisionKind.FIX_DUE_DATE
     symbol: str | None = None
+    due_precision: Precision = Precision.DAY
+
+
+class NextReportMode(StrEnum):
+    """What concluding observations say of the next report's date."""
+
+    FIXED = "fixed"  # a date is given
+    LOIPR = "loipr"  # a LOIPR will be sent; its deadline will be the date
+    REVIEW_CALENDAR = "review_calendar"  # to be set under the predictable review calendar
+    UNKNOWN = "unknown"  # the record does not say
+
+
+@dataclass(frozen=True)
+class Loipr:
+    """A list of issues prior to reporting: its replies are report `report` (simplified)."""
+
+    report: int
+    symbol: str
+    transmitted: dt.date
+    deadline: dt.date | None = None
+    deadline_precision: Precision = Precision.DAY
+    transmitted_precision: Precision = Precision.DAY
+
+
+@dataclass(frozen=True)
+class ListOfIssues:
+    """A list of issues (standard procedure); its replies are not an article 73 report."""
+
+    report: int
+    symbol: str
+    issued: dt.date
+    replies_received: dt.date | None = None
+    replies_symbol: str | None = None
+    issued_precision: Precision = Precision.DAY
+    replies_precision: Precision = Precision.DAY
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Concluding observations number `number`, adopted on `adopted`."""
+
+    number: int
+    symbol: str
+    adopted: dt.date
+    next_first: int | None = None
+    next_last: int | None = None
+    next_due: dt.date | None = None
+    next_due_mode: NextReportMode = NextReportMode.UNKNOWN
+    follow_up_due: dt.date | None = None
+    session: int | None = None
+    follow_up_paragraphs: str | None = None
+    adopted_precision: Precision = Precision.DAY
+    next_due_precision: Precision = Precision.DAY
+    follow_up_precision: Precision = Precision.DAY
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Follow-up information received on concluding observations number `number`."""
+
+    number: int
+    received: dt.date
+    symbol: str | None = None
+    received_precision: Precision = Precision.DAY

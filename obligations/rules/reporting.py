@@ -1,18 +1,31 @@
-"""Article 73: the reports a State owes, when each is due and why, and where each stands."""
+"""Article 73 and the Committee's practice: the reports a State owes, when each is due and
+why, and where each stands; and the follow-up information its concluding observations ask for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from obligations.rules.dates import add_years
-from obligations.rules.facts import Decision, DecisionKind, ReportReceived
+from obligations.rules.facts import (
+    Decision,
+    DecisionKind,
+    FollowUp,
+    Loipr,
+    NextReportMode,
+    Observations,
+    ReportReceived,
+    Review,
+)
+from obligations.rules.precision import Precision
 
 INITIAL_BASIS = "art. 73(1)(a)"
 PERIODIC_BASIS = "art. 73(1)(b)"
 PERIODIC_YEARS = 5
+FOLLOW_UP_YEARS = 2
 
 
 class ReportStatus(StrEnum):
@@ -20,20 +33,50 @@ class ReportStatus(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
     UPCOMING = "upcoming"
+    REVIEWED_WITHOUT_REPORT = "reviewed_without_report"
+    DATE_TO_BE_SET = "date_to_be_set"
 
 
 @dataclass(frozen=True)
 class ReportObligation:
+    number: int
+    due: date | None  # None only while the date is to be set
+    basis: str
+    status: ReportStatus
+    received: date | None = None
+    symbol: str | None = None
+    due_precision: Precision = Precision.DAY
+    received_precision: Precision = Precision.DAY
+
+    @property
+    def kind(self) -> str:
+        return "initial" if self.number == 1 else "periodic"
+
+
+@dataclass(frozen=True)
+class FollowUpObligation:
+    """Follow-up information on concluding observations `number` (CMW/C/<code>/FCO/<n>)."""
+
     number: int
     due: date
     basis: str
     status: ReportStatus
     received: date | None = None
     symbol: str | None = None
+    due_precision: Precision = Precision.DAY
+    received_precision: Precision = Precision.DAY
+    kind: str = "follow_up"
 
-    @property
-    def kind(self) -> str:
-        return "initial" if self.number == 1 else "periodic"
+
+@dataclass(frozen=True)
+class DueDateSetting:
+    """One fact of the Committee's that sets a report's due date (None: date to be set)."""
+
+    report: int
+    due: date | None
+    decided: date
+    basis: str
+    precision: Precision = Precision.DAY
 
 
 def overdue_from(due: date) -> date:
@@ -52,12 +95,43 @@ def decision_basis(decision: Decision) -> str:
     return f"{what} of {decision.decided.isoformat()}"
 
 
-def fixed_due_dates(decisions: Iterable[Decision], as_of: date) -> dict[int, Decision]:
-    """The Committee decision in force for each report number: the latest taken by `as_of`."""
-    fixed: dict[int, Decision] = {}
-    for decision in sorted(decisions, key=lambda d: d.decided):
-        if decision.decided <= as_of:
-            fixed[decision.report] = decision
+def due_date_settings(
+    decisions: Iterable[Decision] = (),
+    loiprs: Iterable[Loipr] = (),
+    observations: Iterable[Observations] = (),
+) -> list[DueDateSetting]:
+    """Every Committee fact that sets a due date, in the order they were taken."""
+    settings = [
+        DueDateSetting(d.report, d.due, d.decided, decision_basis(d), d.due_precision)
+        for d in decisions
+    ]
+    settings += [
+        DueDateSetting(lo.report, lo.deadline, lo.transmitted, lo.symbol, lo.deadline_precision)
+        for lo in loiprs
+        if lo.deadline is not None  # a LOIPR whose deadline is not on record changes nothing
+    ]
+    for co in observations:
+        if co.next_first is None:
+            continue
+        numbers = range(co.next_first, (co.next_last or co.next_first) + 1)
+        if co.next_due is not None:
+            settings += [
+                DueDateSetting(n, co.next_due, co.adopted, co.symbol, co.next_due_precision)
+                for n in numbers
+            ]
+        elif co.next_due_mode in (NextReportMode.REVIEW_CALENDAR, NextReportMode.LOIPR):
+            basis = f"{co.symbol}: date to be set under the review calendar"
+            settings += [DueDateSetting(n, None, co.adopted, basis) for n in numbers]
+    # Sorting is stable: on one day, an explicit decision is listed after what it amends.
+    return sorted(settings, key=lambda s: s.decided)
+
+
+def fixed_due_dates(settings: Iterable[DueDateSetting], as_of: date) -> dict[int, DueDateSetting]:
+    """The setting in force for each report number: the latest taken by `as_of`."""
+    fixed: dict[int, DueDateSetting] = {}
+    for setting in settings:
+        if setting.decided <= as_of:
+            fixed[setting.report] = setting
     return fixed
 
 
@@ -67,33 +141,56 @@ def report_schedule(
     decisions: Iterable[Decision],
     as_of: date,
     obligations_end: date | None = None,
+    *,
+    loiprs: Iterable[Loipr] = (),
+    observations: Iterable[Observations] = (),
+    reviews: Iterable[Review] = (),
 ) -> list[ReportObligation]:
     """Every report due by `as_of`, plus the next one, each with its status on `as_of`.
 
     Report 1 is due a year after entry into force, each later one five years after the
-    previous due date, unless the Committee fixed a date: that wins, and later defaults
-    count from it. No obligation falls due on or after `obligations_end` (art. 89).
+    previous due date, unless the Committee set a date (a decision, a LOIPR's deadline,
+    concluding observations): that wins, and later defaults count from it. A report whose
+    date is to be set ends the schedule. No obligation falls due on or after
+    `obligations_end` (art. 89).
     """
     received = sorted((r for r in reports if r.received <= as_of), key=lambda r: r.received)
-    fixed = fixed_due_dates(decisions, as_of)
+    absent_reviews = [r for r in reviews if r.without_report and r.date <= as_of]
+    fixed = fixed_due_dates(due_date_settings(decisions, loiprs, observations), as_of)
     last_received = max((r.last for r in received), default=0)
+    last_reviewed = max((r.last for r in absent_reviews), default=0)
     schedule: list[ReportObligation] = []
     previous_due: date | None = None
     number = 1
     while True:
-        decision = fixed.get(number)
-        if decision is not None:
-            due, basis = decision.due, decision_basis(decision)
-        elif previous_due is None:
+        setting = fixed.get(number)
+        precision = Precision.DAY
+        due: date | None
+        if setting is not None:
+            due, basis, precision = setting.due, setting.basis, setting.precision
+        elif number == 1:
             due, basis = add_years(bound_from, 1), INITIAL_BASIS
+        elif previous_due is None:
+            due, basis = None, "follows a report whose date is to be set"
         else:
             due, basis = add_years(previous_due, PERIODIC_YEARS), PERIODIC_BASIS
-        if obligations_end is not None and due >= obligations_end:
+        if obligations_end is not None and due is not None and due >= obligations_end:
             break
-        obligation = _with_status(number, due, basis, received, as_of)
+        obligation = _with_status(number, due, basis, precision, received, absent_reviews, as_of)
         schedule.append(obligation)
+        settled = obligation.status in (
+            ReportStatus.RECEIVED,
+            ReportStatus.REVIEWED_WITHOUT_REPORT,
+        )
+        if due is None and not settled:
+            break
         # Stop after the first report not yet due and not received in advance.
-        if due > as_of and number >= last_received and obligation.received is None:
+        if (
+            due is not None
+            and due > as_of
+            and number >= max(last_received, last_reviewed)
+            and not settled
+        ):
             break
         previous_due = due
         number += 1
@@ -101,17 +198,81 @@ def report_schedule(
 
 
 def _with_status(
-    number: int, due: date, basis: str, received: list[ReportReceived], as_of: date
+    number: int,
+    due: date | None,
+    basis: str,
+    precision: Precision,
+    received: Sequence[ReportReceived],
+    absent_reviews: Sequence[Review],
+    as_of: date,
 ) -> ReportObligation:
     for report in received:
         if report.covers(number):
             return ReportObligation(
-                number, due, basis, ReportStatus.RECEIVED, report.received, report.symbol
+                number,
+                due,
+                basis,
+                ReportStatus.RECEIVED,
+                report.received,
+                report.symbol,
+                precision,
+                report.received_precision,
             )
+    for review in absent_reviews:
+        if review.covers(number):
+            return ReportObligation(
+                number, due, basis, ReportStatus.REVIEWED_WITHOUT_REPORT, due_precision=precision
+            )
+    return ReportObligation(number, due, basis, standing_on(due, as_of), due_precision=precision)
+
+
+def standing_on(due: date | None, as_of: date) -> ReportStatus:
+    """Where an obligation not yet discharged stands on `as_of`."""
+    if due is None:
+        return ReportStatus.DATE_TO_BE_SET
     if as_of >= overdue_from(due):
-        status = ReportStatus.OVERDUE
-    elif due == as_of:
-        status = ReportStatus.DUE
-    else:
-        status = ReportStatus.UPCOMING
-    return ReportObligation(number, due, basis, status)
+        return ReportStatus.OVERDUE
+    if due == as_of:
+        return ReportStatus.DUE
+    return ReportStatus.UPCOMING
+
+
+def default_follow_up_due(adopted: date) -> date:
+    """Follow-up information is due within two years of the concluding observations."""
+    return add_years(adopted, FOLLOW_UP_YEARS)
+
+
+def follow_up_schedule(
+    observations: Iterable[Observations], received: Iterable[FollowUp], as_of: date
+) -> list[FollowUpObligation]:
+    """The follow-up each concluding observations adopted by `as_of` asked for, and its status."""
+    answers = {f.number: f for f in received if f.received <= as_of}
+    obligations: list[FollowUpObligation] = []
+    for co in sorted(observations, key=lambda o: o.number):
+        if co.adopted > as_of or co.follow_up_due is None:
+            continue
+        answer = answers.get(co.number)
+        if answer is not None:
+            obligations.append(
+                FollowUpObligation(
+                    co.number,
+                    co.follow_up_due,
+                    co.symbol,
+                    ReportStatus.RECEIVED,
+                    answer.received,
+                    answer.symbol,
+                    co.follow_up_precision,
+                    answer.received_precision,
+                )
+            )
+        else:
+            obligations.append(
+                FollowUpObligation(
+                    co.number,
+                    co.follow_up_due,
+                    co.symbol,
+                    standing_on(co.follow_up_due, as_of),
+                    due_precision=co.follow_up_precision,
+                )
+            )
+    return obligations

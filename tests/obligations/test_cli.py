@@ -87,6 +87,13 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
         "actions",
         "reports",
         "declarations",
+        "follow_up",
+        "reviews",
+        "lists_of_issues_prior_to_reporting",
+        "lists_of_issues",
+        "concluding_observations",
+        "history",
+        "problem",
     }
     assert dossier["entry_into_force"] == "2003-07-01"
     assert dossier["entry_into_force_basis"] == "art. 87(1)"
@@ -166,7 +173,10 @@ def test_overdue_is_most_overdue_first_and_on_the_due_date_not_yet(cli) -> None:
     assert not [i for i in on_due["items"] if i["code"] == "GTM"]
     items = cli("overdue", "--as-of", "2023-12-31", "--json").json()["items"]
     assert items
-    assert set(items[0]) == {"code", "name", "number", "kind", "due", "days_overdue", "basis"}
+    assert set(items[0]) == {
+        "code", "name", "number", "kind", "due", "days_overdue", "basis", "overdue_from", "region",
+        "verified",
+    }  # fmt: skip
     days = [i["days_overdue"] for i in items]
     assert days == sorted(days, reverse=True)
     assert all(i["days_overdue"] > 0 for i in items)
