@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
 
-from api import contacts, errors, pages, public, records
-from obligations.db import make_engine, session_factory
+from api import contacts, errors, openapi, pages, public, records
+from api.clients import FAILURES_PER_WINDOW, WINDOW_SECONDS, Proxies, Throttle
+from api.pages.security import SecureCookies
+from api.pages.web import error_page
+from obligations.db import make_engine, session_factory, unavailable
 from obligations.record_cache import AnswerCache
 from obligations.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
@@ -30,9 +39,37 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     app.state.session_factory = session_factory(engine)
     app.state.answers = AnswerCache()
+    app.state.proxies = Proxies.parse(settings.trusted_proxies)
+    app.state.throttle = Throttle(FAILURES_PER_WINDOW, WINDOW_SECONDS)
     errors.install(app)
     app.include_router(public.router)
     app.include_router(records.router)
     app.include_router(contacts.router)
     pages.install(app, settings)
+    install_database_down(app)
+    # Outside the session middleware, so it sees the session cookie it must mark Secure.
+    app.add_middleware(SecureCookies, proxies=app.state.proxies)
+    openapi.install(app)
     return app
+
+
+def install_database_down(app: FastAPI) -> None:
+    """The database cannot be reached: 503 with Retry-After, JSON for the API, a page else."""
+
+    async def database_down(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DBAPIError)
+        engine_url = request.app.state.session_factory.kw["bind"].url
+        log.warning("%s %s: %s", request.method, request.url.path, unavailable(error, engine_url))
+        headers = {"Retry-After": str(errors.DATABASE_RETRY_SECONDS)}
+        if request.url.path.startswith(pages.JSON_PATHS):
+            return JSONResponse({"detail": errors.DATABASE_DOWN}, 503, headers=headers)
+        # The page must not ask the database who is signed in: it is the thing that is down.
+        request.state.officer = None
+        response = await run_in_threadpool(
+            error_page, request, 503, errors.DATABASE_DOWN.capitalize(), "Service unavailable"
+        )
+        response.headers.update(headers)
+        return response
+
+    app.add_exception_handler(OperationalError, database_down)
+    app.add_exception_handler(InterfaceError, database_down)

@@ -7,6 +7,7 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from obligations.db import DatabaseUnavailable
 from obligations.errors import Conflict, InvalidInput, NotFound, ObligationsError
 
 FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+|--[a-z-]+): (?P<message>.*)$", re.DOTALL)
@@ -20,7 +21,29 @@ class Forbidden(ObligationsError):
     """A valid token without the right (HTTP 403)."""
 
 
-STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, Unauthorized: 401, Forbidden: 403}
+class TooManyAttempts(ObligationsError):
+    """Too many failed sign-ins or bearer tokens from one client (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+STATUS = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
+    DatabaseUnavailable: 503,
+}
+# How long a client is asked to wait when the database cannot be reached.
+DATABASE_RETRY_SECONDS = 30
+DATABASE_DOWN = (
+    "the database cannot be reached just now; nothing was read or written. "
+    f"Try again in {DATABASE_RETRY_SECONDS} seconds."
+)
 
 
 def status_of(error: ObligationsError) -> int:
@@ -42,9 +65,20 @@ def error_body(error: ObligationsError) -> dict[str, object]:
     return {"detail": str(error)}
 
 
+def error_headers(error: ObligationsError) -> dict[str, str]:
+    """What a client needs besides the body: how to authenticate, or when to come back."""
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, TooManyAttempts):
+        return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, DatabaseUnavailable):
+        return {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+    return {}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ObligationsError)
     async def domain_error(_request: Request, error: ObligationsError) -> JSONResponse:
-        status = status_of(error)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(error_body(error), status_code=status, headers=headers)
+        return JSONResponse(
+            error_body(error), status_code=status_of(error), headers=error_headers(error)
+        )

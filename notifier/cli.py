@@ -37,7 +37,7 @@ def database() -> Iterator[sessionmaker[Session]]:
     from sqlalchemy import inspect
 
     from obligations import cli as base
-    from obligations.db import session_factory
+    from obligations.db import masked, session_factory
     from obligations.errors import ObligationsError
 
     eng = base.engine()
@@ -45,7 +45,7 @@ def database() -> Iterator[sessionmaker[Session]]:
         base._require_schema(eng)
         if not inspect(eng).has_table("outbox_messages"):
             raise ObligationsError(
-                f"the database {eng.url.render_as_string()} has no outbox yet; "
+                f"the database {masked(eng.url)} has no outbox yet; "
                 "run `obligations init` to upgrade it"
             )
         yield session_factory(eng)
@@ -230,6 +230,7 @@ def worker() -> None:
     from notifier.scheduling import blocking_scheduler, describe
     from notifier.transports import transport_from
     from obligations import cli as base
+    from obligations.db import masked
 
     config = config_from()
     with database():
@@ -238,7 +239,7 @@ def worker() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     scheduler = blocking_scheduler(base.cli_state.database_url, config)
-    typer.echo(f"database: {base.cli_state.database_url}")
+    typer.echo(f"database: {masked(base.cli_state.database_url)}")
     typer.echo(f"mail: {transport_from(config).describe()}")
     for line in describe(scheduler):
         typer.echo(line)

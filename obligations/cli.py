@@ -4,29 +4,37 @@ from __future__ import annotations
 
 import getpass
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from notifier.cli import register as register_notifier
 from obligations import TREATY, contacts, queries, recording, tokens
 from obligations.audit import audit_page, log_change, log_creation, snapshot
-from obligations.db import has_schema, make_engine, session_factory, transaction, upgrade_schema
+from obligations.db import (
+    check_database_url,
+    has_schema,
+    make_engine,
+    masked,
+    session_factory,
+    transaction,
+    unavailable,
+    upgrade_schema,
+)
 from obligations.errors import ObligationsError
 from obligations.importing import import_actions_file, is_empty, load_bundled_record
 from obligations.inputs import parse_date, parse_state_code, today
 from obligations.record import Record, load_record
 from obligations.rules.committee import committee_members, enlargement_date
 from obligations.serialize import jsonable
-from obligations.settings import get_settings
+from obligations.settings import default_data_dir, default_database_url, get_settings
 from obligations.tables import table
 
 app = typer.Typer(
@@ -56,19 +64,26 @@ class CliState:
 cli_state = CliState()
 
 
-def fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+def fail(message: str) -> NoReturn:
+    """One line on stderr (a driver's multi-line message joined), exit status 2."""
+    line = " ".join(part.strip() for part in message.strip().splitlines() if part.strip())
+    typer.echo(f"error: {line}", err=True)
+    raise SystemExit(2)
 
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     database_url: Annotated[
         str | None,
         typer.Option(help="Database URL; overrides OBLIGATIONS_DATABASE_URL."),
     ] = None,
 ) -> None:
-    cli_state.database_url = database_url or get_settings().resolved_database_url()
+    url = database_url or get_settings().resolved_database_url()
+    if ctx.invoked_subcommand == "init" and url == default_database_url():
+        # The one folder init creates: the default data folder, never a given path's parents.
+        default_data_dir().mkdir(parents=True, exist_ok=True)
+    cli_state.database_url = check_database_url(url)
 
 
 def engine() -> Engine:
@@ -90,13 +105,11 @@ def writing() -> Iterator[Session]:
 def _require_schema(eng: Engine) -> None:
     try:
         ready = has_schema(eng)
-    except OperationalError as error:
-        raise ObligationsError(
-            f"cannot open the database {eng.url.render_as_string()}: {error.orig}"
-        ) from None
+    except DBAPIError as error:
+        raise unavailable(error, eng.url) from None
     if not ready:
         raise ObligationsError(
-            f"the database {eng.url.render_as_string()} is not set up; run `obligations init`"
+            f"the database {masked(eng.url)} is not set up; run `obligations init`"
         )
 
 
@@ -638,7 +651,7 @@ def serve(
         _require_schema(eng)
     finally:
         eng.dispose()
-    typer.echo(f"database: {cli_state.database_url}")
+    typer.echo(f"database: {masked(cli_state.database_url)}")
     scheduler = None
     if get_settings().scheduler:
         scheduler = start_in_process(cli_state.database_url)
@@ -648,8 +661,13 @@ def serve(
         )
     typer.echo(f"serving on http://{host}:{port} (docs at /docs)")
     try:
+        # proxy_headers off: which proxies to believe is OBLIGATIONS_TRUSTED_PROXIES, not uvicorn's.
         uvicorn.run(
-            create_app(database_url=cli_state.database_url), host=host, port=port, log_level="info"
+            create_app(database_url=cli_state.database_url),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
         )
     finally:
         if scheduler is not None:
@@ -661,9 +679,13 @@ register_notifier(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script; a user's mistake ends in one line on stderr, exit 2."""
+    """Entry point of the console script; a user's mistake ends in one line on stderr, exit 2.
+
+    So does a database that cannot be reached: no traceback, the URL's password hidden.
+    """
     try:
         app(args=argv, prog_name="obligations")
     except ObligationsError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(2)
+        fail(str(error))
+    except (OperationalError, InterfaceError) as error:
+        fail(str(unavailable(error, cli_state.database_url or "(unknown)")))

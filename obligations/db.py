@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from obligations.errors import InvalidInput, ObligationsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,15 +24,88 @@ def normalise_url(url: str) -> str:
     return url
 
 
+SUPPORTED = ("sqlite", "postgresql")
+URL_FORMS = "sqlite:///PATH or postgresql://USER@HOST/DB"
+# Seconds a PostgreSQL server that does not answer may take before the request gives up.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class DatabaseUnavailable(ObligationsError):
+    """The database cannot be reached or opened now (HTTP 503, CLI exit 2)."""
+
+
+def parse_database_url(url: str) -> URL:
+    """A URL naming a supported database (SQLite or PostgreSQL), else InvalidInput."""
+    try:
+        parsed = make_url(normalise_url(url.strip()))
+    except ArgumentError:
+        raise InvalidInput(
+            f"database URL: {url!r} is not a database URL; give {URL_FORMS}"
+        ) from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise InvalidInput(
+            f"database URL: {parsed.get_backend_name()} is not supported; give {URL_FORMS}"
+        )
+    if parsed.get_backend_name() == "sqlite" and not parsed.database:
+        raise InvalidInput(f"database URL: {masked(url)} names no file; give {URL_FORMS}")
+    return parsed
+
+
+def masked(url: str | URL) -> str:
+    """The URL as it may be printed or logged: any password replaced by ***."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except ArgumentError:
+        return "(not a database URL)"
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_folder(url: str) -> Path | None:
+    """The folder of a SQLite database file; None for other databases and in-memory ones."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).expanduser().absolute().parent
+
+
+def check_database_url(url: str) -> str:
+    """The URL, once it names a supported database whose SQLite folder exists and is writable.
+
+    Nothing is created here: `obligations init` creates only the default data folder.
+    """
+    parse_database_url(url)
+    folder = sqlite_folder(url)
+    if folder is not None:
+        if not folder.is_dir():
+            raise InvalidInput(
+                f"database URL: the folder {folder} does not exist (or is not a folder); "
+                "create it first"
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InvalidInput(f"database URL: the folder {folder} is not writable")
+    return url
+
+
+IMMEDIATE = "obligations_immediate"
+
+
 def make_engine(url: str) -> Engine:
-    url = normalise_url(url)
-    parsed = make_url(url)
-    if parsed.drivername.startswith("sqlite") and parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if parsed.drivername.startswith("sqlite"):
+    """An engine on the database; it connects on first use, never creating folders."""
+    parsed = parse_database_url(url)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(parsed, connect_args=connect_args)
+    if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def unavailable(error: DBAPIError, url: URL | str) -> DatabaseUnavailable:
+    """What to say when the database cannot be used: which one (password hidden), and why."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    return DatabaseUnavailable(f"cannot use the database {masked(url)}: {reason}")
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -36,6 +113,15 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A write transaction takes SQLite's write lock at BEGIN: one writer at a time, and a
+    writer never finds the record changed between its check and its insert."""
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -44,8 +130,9 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed together, or not at all."""
+    """A session whose work is committed together, or not at all (a write transaction)."""
     with factory() as session, session.begin():
+        session.connection(execution_options={IMMEDIATE: True})
         yield session
 
 
