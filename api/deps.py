@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.clients import client_of, throttle_of
 from api.errors import Forbidden, Unauthorized
 from obligations import models
 from obligations.db import transaction
@@ -50,14 +52,23 @@ class Principal:
         return f"token {self.token_id} ({self.name}, {self.role.value})"
 
 
-def principal(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
+# Documents the scheme in the OpenAPI schema; the answer to a missing token is ours (401).
+bearer_scheme = HTTPBearer(auto_error=False, description="A token from `obligations token create`.")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def principal(request: Request, credentials: Credentials) -> Principal:
+    """Who the bearer token names; a client that keeps giving wrong tokens is held off (429)."""
+    if credentials is None or not credentials.credentials.strip():
         raise Unauthorized("this route needs a bearer token (Authorization: Bearer …)")
+    client = f"bearer {client_of(request)}"
+    throttle = throttle_of(request)
+    # Checked before the token, so a held-off client learns nothing, even from a good guess.
+    throttle.check(client, "bearer tokens")
     with reading(request) as session:
-        token = authenticate(session, credential.strip())
+        token = authenticate(session, credentials.credentials.strip())
         if token is None:
+            throttle.failed(client)
             raise Unauthorized("the bearer token is unknown or revoked")
         return Principal.of(token)
 

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Signs the pages' session cookie; unset: one generated once, kept in the data directory.
     session_secret: str = ""
+    # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed (for the Secure cookie flag and per-client throttling).
+    trusted_proxies: str = ""
 
     # The notifier (checked and parsed by notifier.config).
     scheduler: bool = True  # off: `serve` runs no jobs, for deployments with a separate worker

@@ -1,8 +1,9 @@
 """Signing in to the pages: the session's secret, who is signed in, and the CSRF token.
 
-The session cookie (signed, HttpOnly, SameSite=Lax) holds only the id of the secretariat's
-token it was opened with, the CSRF token and a one-time notice; a revoked token ends the
-session at its next request.
+The session cookie (signed, HttpOnly, SameSite=Lax, Secure over HTTPS) holds only a random
+session id, the CSRF token and a one-time notice. The database keeps the session (a digest of
+its id, the token that opened it, its end): signing out deletes it, and a revoked token ends
+it at its next request.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import Principal, reading
+from api.clients import Proxies
+from api.deps import Principal, reading, writing
 from api.pages.problems import PageProblem, SignInRequired
-from obligations import models
+from obligations.page_sessions import close_page_session, open_page_session, session_token
 from obligations.settings import Settings, default_data_dir
 from obligations.tokens import Role
 
@@ -63,10 +68,10 @@ def signed_in(request: Request) -> Principal | None:
         found: Principal | None = request.state.officer
         return found
     officer: Principal | None = None
-    token_id = request.session.get("token_id")
-    if isinstance(token_id, int):
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):
         with reading(request) as session:
-            row = session.get(models.ApiToken, token_id)
+            row = session_token(session, session_id)
             if row is not None and row.revoked_at is None and row.role == Role.SECRETARIAT:
                 officer = Principal.of(row)
     request.state.officer = officer
@@ -82,13 +87,22 @@ def require_officer(request: Request) -> Principal:
 
 
 def open_session(request: Request, token_id: int) -> None:
+    """A new session in the database and the cookie (a fresh id and CSRF token: no fixation)."""
     request.session.clear()
-    request.session["token_id"] = token_id
+    with writing(request) as session:
+        session_id = open_page_session(session, token_id, timedelta(hours=SESSION_HOURS))
+    request.session["sid"] = session_id
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 def close_session(request: Request) -> None:
+    """Ends the session in the database, so a copy of the cookie opens nothing either."""
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):
+        with writing(request) as session:
+            close_page_session(session, session_id)
     request.session.clear()
+    request.state.officer = None
 
 
 def csrf_token(request: Request) -> str:
@@ -134,3 +148,36 @@ def take_notice(request: Request) -> dict[str, str] | None:
         return None
     notice = request.session.pop("notice")
     return notice if isinstance(notice, dict) else None
+
+
+class SecureCookies:
+    """Marks every cookie Secure when the client came over HTTPS (directly, or as a trusted
+    proxy says in X-Forwarded-Proto), so the browser never sends it back in clear."""
+
+    def __init__(self, app: ASGIApp, proxies: Proxies) -> None:
+        self.app = app
+        self.proxies = proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._over_https(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secure(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                cookies = headers.getlist("set-cookie")
+                if cookies:
+                    del headers["set-cookie"]
+                    for cookie in cookies:
+                        secure = "secure" in cookie.lower().replace(" ", "").split(";")
+                        headers.append("set-cookie", cookie if secure else f"{cookie}; Secure")
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+    def _over_https(self, scope: Scope) -> bool:
+        client = scope.get("client")
+        peer = client[0] if client else None
+        proto = Headers(scope=scope).get("x-forwarded-proto")
+        return self.proxies.scheme(peer, str(scope.get("scheme", "http")), proto) == "https"

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.clients import client_of, throttle_of
 from api.deps import Principal, reading
+from api.errors import TooManyAttempts
 from api.pages.security import (
     check_csrf,
     close_session,
@@ -36,10 +38,20 @@ def sign_in(request: Request, token: str, back_to: str) -> Response:
     token = token.strip()
     if not token:
         return refuse(request, back_to, 401, "Paste the token you were given (it starts obl_).")
+    client = f"signin {client_of(request)}"
+    throttle = throttle_of(request)
+    try:
+        # Before the token is looked at: a held-off client learns nothing from a good guess.
+        throttle.check(client, "sign-ins")
+    except TooManyAttempts as held_off:
+        response = refuse(request, back_to, 429, f"{str(held_off).capitalize()}.")
+        response.headers["Retry-After"] = str(held_off.retry_after)
+        return response
     with reading(request) as session:
         row = authenticate(session, token)
         found = Principal.of(row) if row is not None else None
     if found is None:
+        throttle.failed(client)
         return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
     if found.role is not Role.SECRETARIAT:
         return refuse(
@@ -65,6 +77,6 @@ async def signin_submit(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
-    close_session(request)
+    await run_in_threadpool(close_session, request)
     notify(request, "Signed out.")
     return RedirectResponse("/", status_code=303)
