@@ -6,13 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from api import contacts, errors, openapi, pages, public, records
 from api.clients import FAILURES_PER_WINDOW, WINDOW_SECONDS, Proxies, Throttle
+from api.deps import query_dates
 from api.pages.security import SecureCookies
 from api.pages.web import error_page
 from obligations.db import make_engine, session_factory, unavailable
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         summary="Reporting obligations under the Migrant Workers Convention (ICRMW)",
         version="1",
         lifespan=lifespan,
+        dependencies=[Depends(query_dates)],
     )
     app.state.session_factory = session_factory(engine)
     app.state.answers = AnswerCache()

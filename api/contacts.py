@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import ContactsAccess, Secretariat, reading, writing
+from api.deps import MAX_ID, ContactsAccess, RecordId, Secretariat, reading, writing
 from api.responses import json_bytes, json_response
 from api.schemas import ContactIn, ContactPatch
 from obligations import contacts
@@ -49,7 +49,7 @@ def add_contact(request: Request, code: str, body: ContactIn, who: ContactsAcces
 
 @router.patch("/states/{code}/contacts/{contact_id}", summary="Change a contact")
 def change_contact(
-    request: Request, code: str, contact_id: int, body: ContactPatch, who: ContactsAccess
+    request: Request, code: str, contact_id: RecordId, body: ContactPatch, who: ContactsAccess
 ) -> Response:
     with writing(request) as session:
         row = contacts.get_contact(session, contact_id, parse_state_code(code, "code"))
@@ -63,7 +63,9 @@ def change_contact(
 
 
 @router.delete("/states/{code}/contacts/{contact_id}", status_code=204, summary="Remove a contact")
-def remove_contact(request: Request, code: str, contact_id: int, who: ContactsAccess) -> Response:
+def remove_contact(
+    request: Request, code: str, contact_id: RecordId, who: ContactsAccess
+) -> Response:
     with writing(request) as session:
         row = contacts.get_contact(session, contact_id, parse_state_code(code, "code"))
         before = snapshot(row)
@@ -79,7 +81,7 @@ def audit(
     request: Request,
     _who: Secretariat,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     state: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
 ) -> Response:
     from obligations.audit import audit_page

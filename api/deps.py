@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from api.clients import client_of, throttle_of
 from api.errors import Forbidden, Unauthorized
 from obligations import models
 from obligations.db import transaction
+from obligations.inputs import parse_date
 from obligations.tokens import Role, authenticate
 
 
@@ -34,6 +35,25 @@ def writing(request: Request) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
     with transaction(factory(request)) as session:
         yield session
+
+
+# The largest id the database's integer columns hold (PostgreSQL's INTEGER).
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="The record's id.")]
+
+# Query parameters that are dates, wherever they appear: checked by the one shared rule.
+DATE_PARAMETERS = ("as_of",)
+
+
+def query_dates(request: Request) -> None:
+    """Every date in the query strictly YYYY-MM-DD within the tracker's range (else 422).
+
+    Runs before a route reads its parameters, so `as_of=0` or a datetime never becomes a date.
+    """
+    for name in DATE_PARAMETERS:
+        for value in request.query_params.getlist(name):
+            if value.strip():
+                parse_date(value, name)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import schemas
-from api.deps import Principal, Secretariat, reading, writing
+from api.deps import Principal, RecordId, Secretariat, reading, writing
 from obligations import models, recording
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.corrections import ENTITIES, correct_fact, delete_fact, get_fact
@@ -190,7 +190,7 @@ def register(spec: FactSpec) -> None:
     def correct(
         request: Request,
         code: str,
-        fact_id: int,
+        fact_id: RecordId,
         body: patch_body,  # type: ignore[valid-type]
         who: Secretariat,
     ) -> Response:
@@ -212,7 +212,7 @@ def register(spec: FactSpec) -> None:
         summary=f"Delete a {spec.entity} recorded in error",
         name=f"delete_{spec.entity}",
     )
-    def delete(request: Request, code: str, fact_id: int, who: Secretariat) -> Response:
+    def delete(request: Request, code: str, fact_id: RecordId, who: Secretariat) -> Response:
         iso = parse_state_code(code, "code")
         with writing(request) as session:
             row = get_fact(session, spec.entity, fact_id, iso)

@@ -197,7 +197,9 @@ def outbox(
 
 
 @outbox_app.command("retry")
-def outbox_retry(message_id: Annotated[int, typer.Argument(help="The message's id.")]) -> None:
+def outbox_retry(
+    message_id: Annotated[int, typer.Argument(help="The message's id.", min=1, max=2**31 - 1)],
+) -> None:
     """Try a pending or failed message now, whatever its backoff."""
     from notifier.config import config_from
     from notifier.delivery import deliver

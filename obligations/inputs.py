@@ -19,17 +19,41 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+# Every date the tracker takes, in the API, the CLI and the pages alike.
+EARLIEST_DATE = OPENED_FOR_SIGNATURE
+LATEST_DATE = date(2099, 12, 31)
+
+
 def parse_date(text: str | date, field: str = "date") -> date:
-    """An ISO date (YYYY-MM-DD) that exists on the calendar."""
-    if isinstance(text, date):
-        return text
-    value = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    """An ISO date (YYYY-MM-DD, nothing else) on the calendar, from 1990-12-18 to 2099-12-31."""
+    if isinstance(text, datetime) or not isinstance(text, str | date):
         raise InvalidInput(f"{field}: {text!r} is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a date on the calendar") from None
+    if isinstance(text, str):
+        value = text.strip()
+        # [0-9], not \d: other scripts' digits are not ISO dates.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise InvalidInput(f"{field}: {text!r} is not a date in the form YYYY-MM-DD")
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{field}: {text!r} is not a date on the calendar") from None
+    else:
+        day = text
+    return check_date_range(day, field)
+
+
+def check_date_range(day: date, field: str = "date") -> date:
+    if day < EARLIEST_DATE:
+        raise InvalidInput(
+            f"{field}: {day.isoformat()} is before the Convention was opened for signature "
+            f"({EARLIEST_DATE.isoformat()}); choose a later date"
+        )
+    if day > LATEST_DATE:
+        raise InvalidInput(
+            f"{field}: {day.isoformat()} is too far in the future; the tracker answers up to "
+            f"{LATEST_DATE.isoformat()}"
+        )
+    return day
 
 
 def check_record_date(day: date, field: str = "date") -> date:

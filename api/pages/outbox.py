@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import Principal, reading, writing
+from api.deps import Principal, RecordId, reading, writing
 from api.pages.security import check_csrf, notify, require_officer, safe_next
 from api.pages.web import PageRoute, link, page_number, render
 from notifier.outbox import STATUSES, check_status, list_messages, retry_message
@@ -72,7 +72,7 @@ def retry(request: Request, officer: Principal, message_id: int, back_to: str) -
 
 
 @router.post("/outbox/{message_id}/retry")
-async def outbox_retry(request: Request, message_id: int) -> Response:
+async def outbox_retry(request: Request, message_id: RecordId) -> Response:
     officer = await run_in_threadpool(require_officer, request)
     form = await request.form()
     check_csrf(request, form)

@@ -143,7 +143,7 @@ def test_a_bad_as_of_date_is_explained_not_a_crash(pages: TestClient) -> None:
         assert "Try another date" in response.text
     before = pages.get("/", params={"as_of": "1989-01-01"})
     assert before.status_code == 422
-    assert "before the Convention was adopted" in before.text
+    assert "before the Convention was opened for signature" in before.text
     assert pages.get("/", params={"as_of": "yesterday"}).status_code == 422
     assert pages.get("/", params={"as_of": "9999-12-31"}).status_code == 422
 
