@@ -13,7 +13,7 @@ from notifier.clock import utcnow
 from notifier.config import NotifierConfig
 from notifier.mail import build_email
 from notifier.outbox import claim_next, mark_failed, mark_sent
-from notifier.transports import DeliveryError, Transport
+from notifier.transports import DeliveryError, Transport, envelope_recipients
 from obligations.db import transaction
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,13 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def partial_note(refused: dict[str, str], recipients: int) -> str:
+    """What the outbox keeps when some addresses failed: which, and why; the others got it."""
+    delivered = recipients - len(refused)
+    failed = "; ".join(f"{address}: {reason}" for address, reason in refused.items())
+    return f"delivered to {delivered} of {recipients} recipients; not delivered to {failed}"
 
 
 def deliver(
@@ -65,11 +72,9 @@ def deliver(
                 else:
                     report.retrying += 1
             else:
-                note = (
-                    "refused by the server: " + "; ".join(f"{a}: {r}" for a, r in refused.items())
-                    if refused
-                    else None
-                )
+                note = partial_note(refused, len(envelope_recipients(email))) if refused else None
+                if note:
+                    log.warning("message %s: %s", claimed_id, note)
                 with transaction(factory) as session:
                     mark_sent(session, claimed_id, clock(), note)
                 report.sent += 1

@@ -7,6 +7,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -126,6 +127,30 @@ def smtp_error_text(error: Exception) -> str:
     return repr(error)
 
 
+NO_SMTPUTF8 = (
+    "not sent to this address: it has non-ASCII characters before the @, and the SMTP server "
+    "does not offer SMTPUTF8 (RFC 6531) to carry it"
+)
+
+
+def envelope_recipients(message: EmailMessage) -> list[str]:
+    """Every address in To, Cc and Bcc, once each, in order."""
+    fields = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
+    found = [address for _name, address in getaddresses(fields) if address]
+    return list(dict.fromkeys(found))
+
+
+def ascii_envelope(address: str) -> str | None:
+    """The address as a server without SMTPUTF8 can take it (domain in IDNA), or None."""
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        return None
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return None
+
+
 class SmtpTransport:
     """One connection kept open for a delivery pass; any error drops it."""
 
@@ -161,16 +186,35 @@ class SmtpTransport:
         return client
 
     def send(self, message: EmailMessage) -> dict[str, str]:
+        """One envelope per message; an address the server cannot take fails alone."""
         try:
             if self._client is None:
                 self._client = self._connect()
-            refused = self._client.send_message(message)
+            envelope, unreachable = self._envelope(self._client, envelope_recipients(message))
+            if not envelope:
+                refused_all = "; ".join(f"{a}: {why}" for a, why in unreachable.items())
+                raise DeliveryError(f"no recipient can be reached ({refused_all})")
+            refused = self._client.send_message(message, to_addrs=envelope)
         except (OSError, smtplib.SMTPException) as error:
             self.close()
             raise DeliveryError(smtp_error_text(error)) from None
-        return {
+        return unreachable | {
             address: f"{code} {reply_text(reply)}" for address, (code, reply) in refused.items()
         }
+
+    @staticmethod
+    def _envelope(client: smtplib.SMTP, recipients: list[str]) -> tuple[list[str], dict[str, str]]:
+        """The addresses to give in RCPT TO, and those this server cannot take, with why."""
+        if client.has_extn("smtputf8"):
+            return recipients, {}
+        envelope, unreachable = [], {}
+        for address in recipients:
+            plain = ascii_envelope(address)
+            if plain is None:
+                unreachable[address] = NO_SMTPUTF8
+            else:
+                envelope.append(plain)
+        return envelope, unreachable
 
     def close(self) -> None:
         client, self._client = self._client, None
