@@ -18,7 +18,7 @@ from notifier.rendering import render
 from obligations.csvcells import neutralise_value
 from obligations.queries import OverdueItem, UpcomingItem, overdue_reports, upcoming_reports
 from obligations.record import Record, load_record
-from obligations.symbols import report_symbol
+from obligations.symbols import expected_symbol
 
 CSV_COLUMNS = [
     "section",
@@ -43,7 +43,7 @@ class DigestLine:
     regional_group: str | None
     number: int
     kind: str
-    due: date
+    due: date | str  # a string when the document gives only the year or month
     basis: str
     days: int  # overdue (overdue lines) or until due (upcoming lines)
     expected_symbol: str
@@ -77,7 +77,7 @@ def digest_lines(
             item.due,
             item.basis,
             days,
-            report_symbol(item.code, item.number),
+            expected_symbol(item.code, item.kind, item.number),
             item.code in with_contact,
         )
 
@@ -106,7 +106,7 @@ def _csv_row(section: str, line: DigestLine, overdue: object, until: object) -> 
         line.regional_group or "",
         line.number,
         line.kind,
-        line.due.isoformat(),
+        str(line.due),
         line.basis,
         overdue,
         until,
@@ -150,7 +150,9 @@ def plan_digest(
     since = previous_digest(session, as_of) or as_of - timedelta(days=7)
     with_contact = set(active_recipients(session))
     overdue, upcoming = digest_lines(record, as_of, config.digest_upcoming_days, with_contact)
-    newly_indexes = {i for i, line in enumerate(overdue) if line.due >= since}
+    # Due on or after `since`: fell overdue since the last digest.
+    window = (as_of - since).days
+    newly_indexes = {i for i, line in enumerate(overdue) if line.days <= window}
     context: dict[str, object] = {
         "as_of": as_of,
         "since": since,

@@ -35,7 +35,7 @@ from obligations.record import Record, load_record
 from obligations.rules.committee import committee_members, enlargement_date
 from obligations.serialize import jsonable
 from obligations.settings import default_data_dir, default_database_url, get_settings
-from obligations.tables import table
+from obligations.tables import cell, table
 
 app = typer.Typer(
     help="Reporting obligations under the Migrant Workers Convention (ICRMW).",
@@ -213,14 +213,38 @@ def state(
     emit(view, json_, lambda: render_dossier(view, record, day))
 
 
+NEXT_DUE_WORDS = {
+    "review_calendar": "to be set (review calendar)",
+    "loipr": "to be set (LOIPR to come)",
+    "unknown": "not on record",
+}
+
+
+def received_cell(r: queries.ReportView) -> str:
+    if r.status == "received" and r.received is None:
+        return "before review"  # reviewed, so received; the day it came is not on record
+    return cell(r.received)
+
+
 def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
     if view.entry_into_force:
         bound = f"bound from {view.entry_into_force} ({view.entry_into_force_basis})"
     else:
         bound = "not bound by the Convention"
+    history = view.history
+    if history.researched_until:
+        known = f"Reporting history researched up to {history.researched_until}"
+    else:
+        known = "Reporting history not researched: a report not on record may have been received"
     parts = [
         f"{view.name} ({view.code}) as at {day}: "
         f"{'party' if view.party else 'not a party'}, {bound}",
+        known + (f" ({history.note})" if history.note else ""),
+        *(
+            [f"PROBLEM in the stored record: {view.problem} (see `obligations check`)"]
+            if view.problem
+            else []
+        ),
         "",
         "Depositary actions",
         table(
@@ -228,11 +252,19 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
             [(a.date, a.action, a.articles, a.source) for a in view.actions],
         ),
         "",
-        "Reports",
+        "Reports (* unverified: the researched history does not reach this date)",
         table(
             ["no.", "kind", "due", "basis", "status", "received", "symbol"],
             [
-                (r.number, r.kind, r.due, r.basis, r.status, r.received, r.symbol)
+                (
+                    r.number,
+                    r.kind,
+                    f"{cell(r.due)}{'' if r.verified else '*'}",
+                    r.basis,
+                    r.status,
+                    received_cell(r),
+                    r.symbol,
+                )
                 for r in view.reports
             ],
         ),
@@ -246,6 +278,58 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
             ],
         ),
     ]
+    if view.follow_up:
+        parts += [
+            "",
+            "Follow-up information on concluding observations",
+            table(
+                ["observations", "due", "status", "received", "symbol"],
+                [(f.basis, f.due, f.status, f.received, f.symbol) for f in view.follow_up],
+            ),
+        ]
+    if view.lists_of_issues_prior_to_reporting:
+        parts += [
+            "",
+            "Lists of issues prior to reporting (simplified procedure)",
+            table(
+                ["report", "symbol", "transmitted", "replies due"],
+                [
+                    (x.report, x.symbol, x.transmitted, x.deadline)
+                    for x in view.lists_of_issues_prior_to_reporting
+                ],
+            ),
+        ]
+    if view.lists_of_issues:
+        parts += [
+            "",
+            "Lists of issues (standard procedure)",
+            table(
+                ["report", "symbol", "issued", "replies received", "replies"],
+                [
+                    (x.report, x.symbol, x.issued, x.replies_received, x.replies_symbol)
+                    for x in view.lists_of_issues
+                ],
+            ),
+        ]
+    if view.concluding_observations:
+        parts += [
+            "",
+            "Concluding observations",
+            table(
+                ["symbol", "adopted", "session", "next report", "due", "follow-up due"],
+                [
+                    (
+                        x.symbol,
+                        x.adopted,
+                        x.session,
+                        x.next_reports,
+                        x.next_due or NEXT_DUE_WORDS.get(x.next_due_mode),
+                        x.follow_up_due,
+                    )
+                    for x in view.concluding_observations
+                ],
+            ),
+        ]
     reviews = [r for r in record.reviews.get(view.code, []) if r.date <= day]
     if reviews:
         parts += [
@@ -258,7 +342,8 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
                         r.session,
                         r.date,
                         r.end_date,
-                        f"{r.first}-{r.last}" if r.last != r.first else r.first,
+                        (f"{r.first}-{r.last}" if r.last != r.first else str(r.first))
+                        + (" (in the absence of a report)" if r.without_report else ""),
                         r.symbol,
                     )
                     for r in sorted(reviews, key=lambda r: r.date)
@@ -292,11 +377,20 @@ def overdue(as_of: AsOf = None, json_: Json = False) -> None:
         view,
         json_,
         lambda: (
-            f"Reports overdue as at {day}: {len(view.items)}\n"
+            f"Reports overdue as at {day}: {len(view.items)}"
+            + f" ({sum(not i.verified for i in view.items)} unverified, marked *)\n"
             + table(
                 ["code", "State", "no.", "kind", "due", "days overdue", "basis"],
                 [
-                    (i.code, i.name, i.number, i.kind, i.due, i.days_overdue, i.basis)
+                    (
+                        i.code + ("" if i.verified else "*"),
+                        i.name,
+                        i.number,
+                        i.kind,
+                        i.due,
+                        i.days_overdue,
+                        i.basis,
+                    )
                     for i in view.items
                 ],
             )

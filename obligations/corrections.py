@@ -21,8 +21,8 @@ from obligations.inputs import (
     parse_date,
     parse_numbers,
 )
-from obligations.record import format_articles, load_record
-from obligations.recording import bound_from, build_action, check_due_dates_increase
+from obligations.record import Record, format_articles, load_record
+from obligations.recording import bound_from, build_action, check_due_dates_increase, lock_state
 from obligations.rules.facts import DecisionKind, Procedure
 from obligations.rules.standing import replay
 
@@ -31,21 +31,32 @@ ENTITIES: dict[str, type[Any]] = {
     "report": models.ReportReceived,
     "review": models.Review,
     "decision": models.CommitteeDecision,
+    "loipr": models.ListOfIssuesPriorToReporting,
+    "list-of-issues": models.ListOfIssues,
+    "observations": models.ConcludingObservations,
+    "follow-up": models.FollowUpReceived,
 }
 
 
 def get_fact(session: Session, entity: str, fact_id: int, state: str | None = None) -> Any:
+    """A recorded fact, its State locked for the rest of the transaction (one writer per State)."""
     row = session.get(ENTITIES[entity], fact_id)
     if row is None or (state is not None and row.state_code != state.upper()):
         where = f" for {state.upper()}" if state else ""
         raise NotFound(f"no {entity} with id {fact_id}{where}")
+    lock_state(session, row.state_code)
+    session.refresh(row)
     return row
 
 
 def check_state_record(session: Session, code: str) -> None:
     """Everything recorded for one State must still hold together."""
     session.flush()
-    record = load_record(session)
+    check_state_facts(load_record(session), code)
+
+
+def check_state_facts(record: Record, code: str) -> None:
+    """Raise Conflict naming the first fact of the State that cannot be true with the others."""
     replay(record.actions.get(code, []))
     reports = sorted(record.reports.get(code, []), key=lambda r: r.first)
     for earlier, later in zip(reports, reports[1:], strict=False):
@@ -76,6 +87,28 @@ def check_state_record(session: Session, code: str) -> None:
         bound = bound_from(record, code, first_decided)
         if bound is not None:
             check_due_dates_increase(bound, decisions)
+    dated: list[tuple[str, date]] = [
+        *(
+            (f"the list of issues {x.symbol}", x.issued)
+            for x in record.lists_of_issues.get(code, [])
+        ),
+        *((f"the list of issues {x.symbol}", x.transmitted) for x in record.loiprs.get(code, [])),
+        *((f"the observations {x.symbol}", x.adopted) for x in record.observations.get(code, [])),
+    ]
+    for what, day in dated:
+        if bound_from(record, code, day) is None:
+            raise Conflict(
+                f"{code}: {what} of {day.isoformat()} would come before the Convention bound "
+                "the State"
+            )
+    adopted = {x.number: x for x in record.observations.get(code, [])}
+    for follow in record.follow_ups.get(code, []):
+        co = adopted.get(follow.number)
+        if co is None or follow.received < co.adopted:
+            raise Conflict(
+                f"{code}: follow-up received on {follow.received.isoformat()} follows up no "
+                f"concluding observations number {follow.number} adopted before it"
+            )
 
 
 def _date(changes: dict[str, Any], key: str, current: date | None) -> date | None:
@@ -170,7 +203,10 @@ CORRECTIONS: dict[str, Callable[[Session, Any, dict[str, Any]], None]] = {
 
 
 def correct_fact(session: Session, entity: str, row: Any, changes: dict[str, Any]) -> None:
-    CORRECTIONS[entity](session, row, changes)
+    correction = CORRECTIONS.get(entity)
+    if correction is None:
+        raise InvalidInput(f"a {entity} is corrected by deleting it and recording it again")
+    correction(session, row, changes)
 
 
 def delete_fact(session: Session, row: Any) -> None:

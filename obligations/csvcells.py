@@ -14,3 +14,10 @@ def neutralise(cell: str) -> str:
 def neutralise_value(value: object) -> object:
     """Text is neutralised; numbers and empty cells are written as they are."""
     return neutralise(value) if isinstance(value, str) else value
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise` when reading back a CSV the product wrote."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from obligations import models
+from obligations import models, record_files
 from obligations.errors import InvalidInput, NotFound, ObligationsError
 from obligations.inputs import parse_date, parse_state_code
 from obligations.record import load_record
@@ -72,10 +72,29 @@ def load_states(session: Session) -> int:
     return len(rows)
 
 
+# The Committee's reporting record shipped with the package, in the order facts build on.
+BUNDLED_REPORTING = tuple(
+    spec.name for spec in record_files.FILES if spec.name != "depositary_actions.csv"
+)
+
+
 def load_bundled_record(session: Session) -> ImportResult:
-    """Fill an empty database with the ICRMW record shipped with the package."""
+    """Fill an empty database with the ICRMW record shipped with the package: depositary
+    actions, then the reporting history, each row checked like any other write."""
     load_states(session)
-    return import_actions(session, bundled_text("icrmw/depositary_actions.csv"), "bundled record")
+    actions = import_actions(
+        session, bundled_text("icrmw/depositary_actions.csv"), "bundled record"
+    )
+    for name in BUNDLED_REPORTING:
+        record_files.import_text(session, bundled_text(f"icrmw/{name}"), f"bundled {name}")
+    researched = record_files.history_rows(bundled_text("icrmw/reporting_history.csv"))
+    for code, (until, note) in researched.items():
+        state = session.get(models.State, code)
+        if state is None:
+            raise NotFound(f"bundled reporting_history.csv: unknown State code {code!r}")
+        state.history_researched_until, state.history_note = until, note
+    session.flush()
+    return actions
 
 
 def import_actions_file(session: Session, path: Path) -> ImportResult:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from obligations.errors import InvalidInput
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.rules.precision import Precision, parse_partial
 from obligations.symbols import report_symbol
 
 MAX_REPORT_NUMBER = 99
@@ -54,6 +55,19 @@ def check_date_range(day: date, field: str = "date") -> date:
             f"{LATEST_DATE.isoformat()}"
         )
     return day
+
+
+def parse_partial_date(text: str | date, field: str = "date") -> tuple[date, Precision]:
+    """A date as a document gives it: YYYY-MM-DD, YYYY-MM or YYYY (kept as its period's end)."""
+    if isinstance(text, date):
+        return text, Precision.DAY
+    parsed = parse_partial(text)
+    if parsed is None:
+        raise InvalidInput(
+            f"{field}: {text!r} is not a date in the form YYYY-MM-DD (or YYYY-MM, YYYY when "
+            "the document gives only the month or year)"
+        )
+    return parsed
 
 
 def check_record_date(day: date, field: str = "date") -> date:

@@ -69,6 +69,8 @@ class DepositaryAction(Base):
     state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     date: Mapped[dt.date] = mapped_column(Date)
+    # "month": the record knows only the month of deposit (the date is that month's last day).
+    date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     # Articles of a declaration or withdrawal, ';'-separated as in the depositary record.
     articles: Mapped[str] = mapped_column(String(16), default="")
     effective: Mapped[dt.date | None] = mapped_column(Date)
@@ -117,7 +119,7 @@ class Review(Base):
     state_code: Mapped[str] = mapped_column(ForeignKey("states.code"), index=True)
     first_number: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer)
-    session: Mapped[int] = mapped_column(Integer)
+    session: Mapped[int | None] = mapped_column(Integer)
     date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     symbol: Mapped[str | None] = mapped_column(String(64))

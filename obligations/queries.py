@@ -43,13 +43,27 @@ class StateAssessment:
     entry_into_force: StateEntryIntoForce | None
     reports: list[ReportObligation]
     follow_ups: list[FollowUpObligation]
-    # Whether the State's reporting history was researched: if not, a gap is not lateness.
-    verified: bool
+    # Up to when the State's reporting history was researched (None: never).
+    researched_until: date | None
+    as_of: date
     # Set when the stored facts of this State cannot all be true (see `obligations check`).
     problem: str | None = None
 
     def obligations(self) -> list[ReportObligation | FollowUpObligation]:
         return [*self.reports, *self.follow_ups]
+
+    @property
+    def verified(self) -> bool:
+        return self.researched_until is not None
+
+    def verified_for(self, item: ReportObligation | FollowUpObligation) -> bool:
+        """Whether the record can vouch for an item as at `as_of`: a report received (or
+        reviewed) is a fact; anything still owed is vouched for only while the researched
+        history reaches `as_of`, since a later Committee document may have moved its date."""
+        if self.researched_until is None:
+            return False
+        settled = item.status in (ReportStatus.RECEIVED, ReportStatus.REVIEWED_WITHOUT_REPORT)
+        return settled or self.as_of <= self.researched_until
 
 
 def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
@@ -63,21 +77,22 @@ def assess(
     if entry is None:
         raise NotFound(f"unknown State code {code!r}")
     in_general = in_general or general(record, as_of)
-    verified = entry.history_researched_until is not None
+    verified = entry.history_researched_until
     try:
         standing = replay(record.actions.get(code, []), as_of)
     except Conflict as error:
         # One impossible record degrades its own State, never every answer.
         return StateAssessment(
             code, entry.name_on(as_of), entry.regional_group, Standing(), None, [], [],
-            verified, str(error),
+            verified, as_of, str(error),
         )  # fmt: skip
     instrument = standing.bound_by
     eif = state_entry_into_force(instrument, in_general) if instrument else None
     if eif is None:
         return StateAssessment(
-            code, entry.name_on(as_of), entry.regional_group, standing, None, [], [], verified
-        )
+            code, entry.name_on(as_of), entry.regional_group, standing, None, [], [], verified,
+            as_of,
+        )  # fmt: skip
     reports = report_schedule(
         eif.date,
         record.reports.get(code, []),
@@ -93,7 +108,7 @@ def assess(
     )
     return StateAssessment(
         code, entry.name_on(as_of), entry.regional_group, standing, eif, reports, follow_ups,
-        verified,
+        verified, as_of,
     )  # fmt: skip
 
 
@@ -116,7 +131,7 @@ class PartyView:
     code: str
     name: str
     instrument: str
-    deposited: date
+    deposited: date | str
     entry_into_force: date | None
 
 
@@ -169,7 +184,7 @@ def convention_status(record: Record, as_of: date) -> StatusView:
                     a.code,
                     a.name,
                     instrument.action.value,
-                    instrument.date,
+                    as_given(instrument.date, instrument.date_precision) or instrument.date,
                     a.entry_into_force.date if a.entry_into_force else None,
                 )
             )
@@ -193,7 +208,7 @@ def convention_status(record: Record, as_of: date) -> StatusView:
 @dataclass(frozen=True)
 class ActionView:
     action: str
-    date: date
+    date: dt.date | str
     articles: list[int]
     source: str
 
@@ -214,9 +229,11 @@ class ReportView:
     status: str
     received: date | str | None
     symbol: str | None
+    # False where the record may lack what set or discharged it (see HistoryView).
+    verified: bool
 
     @classmethod
-    def of(cls, r: ReportObligation | FollowUpObligation) -> ReportView:
+    def of(cls, r: ReportObligation | FollowUpObligation, verified: bool) -> ReportView:
         return cls(
             r.number,
             r.kind,
@@ -225,13 +242,14 @@ class ReportView:
             r.status.value,
             as_given(r.received, r.received_precision),
             r.symbol,
+            verified,
         )
 
 
 @dataclass(frozen=True)
 class ReviewView:
     numbers: list[int]
-    session: int
+    session: int | None
     date: dt.date
     end_date: dt.date | None
     without_report: bool
@@ -342,10 +360,18 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
         party=a.standing.party,
         entry_into_force=a.entry_into_force.date if a.entry_into_force else None,
         entry_into_force_basis=a.entry_into_force.basis if a.entry_into_force else None,
-        actions=[ActionView(x.action.value, x.date, list(x.articles), x.source) for x in actions],
-        reports=[ReportView.of(r) for r in a.reports],
+        actions=[
+            ActionView(
+                x.action.value,
+                as_given(x.date, x.date_precision) or x.date,
+                list(x.articles),
+                x.source,
+            )  # fmt: skip
+            for x in actions
+        ],
+        reports=[ReportView.of(r, a.verified_for(r)) for r in a.reports],
         declarations=state_declarations(a.standing),
-        follow_up=[ReportView.of(f) for f in a.follow_ups],
+        follow_up=[ReportView.of(f, a.verified_for(f)) for f in a.follow_ups],
         reviews=[
             ReviewView(
                 list(range(r.first, r.last + 1)),
@@ -469,7 +495,7 @@ def overdue_reports(record: Record, as_of: date, region: str | None = None) -> O
             r.basis,
             overdue_from(r.due),
             a.regional_group,
-            a.verified,
+            a.verified_for(r),
         )
         for a in assess_acting(record, as_of)
         if _in_region(a, region)
@@ -495,7 +521,7 @@ def upcoming_reports(
             (r.due - as_of).days,
             r.basis,
             a.regional_group,
-            a.verified,
+            a.verified_for(r),
         )
         for a in assess_acting(record, as_of)
         if _in_region(a, region)

@@ -80,6 +80,7 @@ def to_action(row: models.DepositaryAction) -> Action:
         effective=row.effective,
         notification=row.notification,
         note=row.note,
+        date_precision=Precision(row.date_precision),
     )
 
 

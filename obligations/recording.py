@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from obligations import models
+from obligations import revision as _revision  # noqa: F401  (every write bumps the revision)
 from obligations.errors import Conflict, InvalidInput, NotFound
 from obligations.inputs import (
     check_plain_text,
@@ -20,17 +23,22 @@ from obligations.inputs import (
     check_symbol,
     parse_articles,
     parse_numbers,
+    parse_partial_date,
     parse_state_code,
 )
 from obligations.record import Record, format_articles, load_record
 from obligations.rules.dates import add_years
 from obligations.rules.entry_into_force import general_entry_into_force, state_entry_into_force
 from obligations.rules.facts import Action, ActionKind, Decision, DecisionKind, Procedure
+from obligations.rules.precision import Precision
 from obligations.rules.reporting import report_schedule
 from obligations.rules.standing import replay
 
 DEFAULT_SOURCE = "secretariat"
 DENUNCIATION_WAIT_YEARS = 5
+
+
+Row = TypeVar("Row", bound=models.Base)
 
 
 def require_state(session: Session, code: str) -> models.State:
@@ -39,6 +47,61 @@ def require_state(session: Session, code: str) -> models.State:
     if state is None:
         raise NotFound(f"unknown State code {code!r}")
     return state
+
+
+def lock_state(session: Session, code: str) -> models.State:
+    """The State, locked for the rest of the transaction: one writer per State.
+
+    On PostgreSQL the State's row is locked (SELECT … FOR UPDATE), so a second write to the
+    same State waits, then checks the record as the first left it. On SQLite every write
+    transaction is already immediate (obligations.db), which serialises all writers.
+    """
+    code = parse_state_code(code)
+    state = session.scalar(
+        select(models.State)
+        .where(models.State.code == code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if state is None:
+        raise NotFound(f"unknown State code {code!r}")
+    return state
+
+
+def write_row(session: Session, row: Row) -> Row:
+    """Insert a checked fact; a constraint the database enforces answers Conflict."""
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise Conflict(constraint_message(error)) from None
+    return row
+
+
+CONSTRAINT_MESSAGES = {
+    "uq_report_first": "a report with that number is already on record for the State",
+    "uq_report_last": "a report with that number is already on record for the State",
+    "uq_review": "that review is already on record",
+    "uq_decision": "that decision is already on record",
+    "uq_action": "that action is already on record",
+    "uq_loiprs": "a list of issues prior to that report is already on record",
+    "uq_lists_of_issues": "that list of issues is already on record",
+    "uq_concluding_observations": "those concluding observations are already on record",
+    "uq_follow_up_received": "that follow-up information is already on record",
+    "uq_contact_email": "that address is already a contact of the State",
+}
+
+
+def constraint_message(error: IntegrityError) -> str:
+    """What a refused write broke, in the record's words (never the driver's text)."""
+    text = str(error.orig)
+    for name, message in CONSTRAINT_MESSAGES.items():
+        if name in text:
+            return message
+    if "UNIQUE" in text or "unique" in text or "duplicate" in text:
+        return "the same fact was recorded by another write at the same time; nothing written"
+    return "the write conflicts with the record; nothing was written"
 
 
 def parse_action_kind(text: str) -> ActionKind:
@@ -58,6 +121,7 @@ def build_action(
     effective: date | None = None,
     notification: str | None = None,
     note: str | None = None,
+    precision: Precision = Precision.DAY,
 ) -> Action:
     """Check one action's own fields (not yet against the record)."""
     kind = action if isinstance(action, ActionKind) else parse_action_kind(action)
@@ -79,6 +143,7 @@ def build_action(
         effective=effective,
         notification=check_plain_text(notification, "notification", 64),
         note=check_plain_text(note, "note", 2000),
+        date_precision=precision,
     )
 
 
@@ -118,19 +183,20 @@ def _check_denunciation_wait(
 
 
 def add_action_row(session: Session, action: Action) -> models.DepositaryAction:
-    row = models.DepositaryAction(
-        state_code=action.state,
-        action=action.action.value,
-        date=action.date,
-        articles=format_articles(action.articles),
-        effective=action.effective,
-        source=action.source,
-        notification=action.notification,
-        note=action.note,
+    return write_row(
+        session,
+        models.DepositaryAction(
+            state_code=action.state,
+            action=action.action.value,
+            date=action.date,
+            articles=format_articles(action.articles),
+            effective=action.effective,
+            source=action.source,
+            notification=action.notification,
+            note=action.note,
+            date_precision=action.date_precision.value,
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def record_action(
@@ -143,9 +209,12 @@ def record_action(
     effective: date | None = None,
     notification: str | None = None,
     note: str | None = None,
+    precision: Precision = Precision.DAY,
 ) -> models.DepositaryAction:
-    state = require_state(session, code)
-    new = build_action(state.code, action, day, articles, source, effective, notification, note)
+    state = lock_state(session, code)
+    new = build_action(
+        state.code, action, day, articles, source, effective, notification, note, precision
+    )
     check_timeline(load_record(session), state.code, [new])
     return add_action_row(session, new)
 
@@ -160,7 +229,7 @@ def bound_from(record: Record, code: str, day: date) -> date | None:
     return bound.date if bound is not None and bound.date <= day else None
 
 
-def _require_bound(record: Record, code: str, day: date, what: str) -> date:
+def require_bound(record: Record, code: str, day: date, what: str) -> date:
     bound = bound_from(record, code, day)
     if bound is None:
         raise Conflict(
@@ -173,12 +242,14 @@ def record_report(
     session: Session,
     code: str,
     numbers: str | tuple[int, int] | list[int],
-    received: date,
+    received: date | str,
     symbol: str | None = None,
     procedure: str = Procedure.STANDARD.value,
+    source: str | None = None,
 ) -> models.ReportReceived:
-    state = require_state(session, code)
+    state = lock_state(session, code)
     first, last = parse_numbers(numbers)
+    received, precision = parse_partial_date(received, "received")
     check_record_date(received, "received")
     symbol = check_report_symbol(symbol, state.code, (first, last))
     try:
@@ -186,7 +257,7 @@ def record_report(
     except ValueError:
         raise InvalidInput("procedure: must be 'standard' or 'simplified'") from None
     record = load_record(session)
-    _require_bound(record, state.code, received, "a report received")
+    require_bound(record, state.code, received, "a report received")
     for earlier in record.reports.get(state.code, []):
         if earlier.first <= last and first <= earlier.last:
             raise Conflict(
@@ -194,62 +265,82 @@ def record_report(
                 f" on {earlier.received.isoformat()}"
                 + (f" ({earlier.symbol})" if earlier.symbol else "")
             )
-    row = models.ReportReceived(
-        state_code=state.code,
-        first_number=first,
-        last_number=last,
-        received=received,
-        symbol=symbol,
-        procedure=kind.value,
+    return write_row(
+        session,
+        models.ReportReceived(
+            state_code=state.code,
+            first_number=first,
+            last_number=last,
+            received=received,
+            received_precision=precision.value,
+            symbol=symbol,
+            procedure=kind.value,
+            source=check_plain_text(source, "source", 500),
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def record_review(
     session: Session,
     code: str,
     numbers: str | tuple[int, int] | list[int],
-    session_number: int,
+    session_number: int | None,
     day: date,
     symbol: str | None = None,
     end_date: date | None = None,
+    without_report: bool = False,
+    source: str | None = None,
 ) -> models.Review:
-    state = require_state(session, code)
+    state = lock_state(session, code)
     first, last = parse_numbers(numbers)
-    if session_number < 1 or session_number > 999:
+    if session_number is not None and not 1 <= session_number <= 999:
         raise InvalidInput(f"session: {session_number} is not a Committee session number")
     check_record_date(day)
     if end_date is not None and end_date < day:
         raise InvalidInput("end_date: the review cannot end before it starts")
     symbol = check_symbol(symbol, state.code)
-    _require_bound(load_record(session), state.code, day, "a review")
-    row = models.Review(
-        state_code=state.code,
-        first_number=first,
-        last_number=last,
-        session=session_number,
-        date=day,
-        end_date=end_date,
-        symbol=symbol,
+    record = load_record(session)
+    require_bound(record, state.code, day, "a review")
+    for earlier in record.reviews.get(state.code, []):
+        if (earlier.first, earlier.last, earlier.date) == (first, last, day):
+            raise Conflict(f"{state.code}: the review of {day.isoformat()} is already on record")
+    if without_report:
+        for report in record.reports.get(state.code, []):
+            if report.received <= day and report.first <= last and first <= report.last:
+                raise Conflict(
+                    f"{state.code}: report {max(first, report.first)} was received on "
+                    f"{report.received.isoformat()}; the review is not in its absence"
+                )
+    return write_row(
+        session,
+        models.Review(
+            state_code=state.code,
+            first_number=first,
+            last_number=last,
+            session=session_number,
+            date=day,
+            end_date=end_date,
+            symbol=symbol,
+            without_report=without_report,
+            source=check_plain_text(source, "source", 500),
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def record_decision(
     session: Session,
     code: str,
     report: int,
-    due: date,
-    decided: date,
+    due: date | str,
+    decided: date | str,
     symbol: str | None = None,
     kind: str = DecisionKind.FIX_DUE_DATE.value,
+    source: str | None = None,
 ) -> models.CommitteeDecision:
-    state = require_state(session, code)
+    state = lock_state(session, code)
     number, _ = parse_numbers(report, "report")
+    due, due_precision = parse_partial_date(due, "due")
+    decided, decided_precision = parse_partial_date(decided, "decided")
     check_record_date(decided, "decided")
     symbol = check_symbol(symbol, state.code)
     try:
@@ -257,20 +348,28 @@ def record_decision(
     except ValueError:
         raise InvalidInput("kind: must be 'fix_due_date' or 'request_report'") from None
     record = load_record(session)
-    bound = _require_bound(record, state.code, decided, "a Committee decision")
-    new = Decision(number, due, decided, decision_kind, symbol)
-    check_due_dates_increase(bound, [*record.decisions.get(state.code, []), new])
-    row = models.CommitteeDecision(
-        state_code=state.code,
-        kind=decision_kind.value,
-        report_number=number,
-        due=due,
-        decided=decided,
-        symbol=symbol,
+    bound = require_bound(record, state.code, decided, "a Committee decision")
+    new = Decision(number, due, decided, decision_kind, symbol, due_precision)
+    existing = record.decisions.get(state.code, [])
+    if any((d.report, d.decided, d.kind) == (number, decided, decision_kind) for d in existing):
+        raise Conflict(
+            f"{state.code}: a decision of {decided.isoformat()} on report {number} is on record"
+        )
+    check_due_dates_increase(bound, [*existing, new])
+    return write_row(
+        session,
+        models.CommitteeDecision(
+            state_code=state.code,
+            kind=decision_kind.value,
+            report_number=number,
+            due=due,
+            due_precision=due_precision.value,
+            decided=decided,
+            decided_precision=decided_precision.value,
+            symbol=symbol,
+            source=check_plain_text(source, "source", 500),
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def check_due_dates_increase(bound: date, decisions: list[Decision]) -> None:
@@ -280,10 +379,11 @@ def check_due_dates_increase(bound: date, decisions: list[Decision]) -> None:
     for earlier, later in zip(schedule, schedule[1:], strict=False):
         if earlier.due is None or later.due is None:
             continue
-        if later.due <= earlier.due:
+        # The same date is allowed: the Committee may ask for reports combined in one.
+        if later.due < earlier.due:
             raise Conflict(
                 f"due: report {later.number} would fall due on {later.due.isoformat()}, "
-                f"not after report {earlier.number} ({earlier.due.isoformat()})"
+                f"before report {earlier.number} ({earlier.due.isoformat()})"
             )
 
 

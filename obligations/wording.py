@@ -79,6 +79,15 @@ def obligation_label(kind: str, number: int, basis: str, language: str = "en") -
     return f"{ITEM_WORDS[language]} {number}, {title}"
 
 
+def partial_date(text: str, language: str = "en") -> str:
+    """A date known only to the month or year, as given: 'July 2018', '2018'."""
+    if len(text) == 7:
+        return format_date(
+            date.fromisoformat(text + "-01"), format="MMMM y", locale=LOCALES[language]
+        )
+    return text
+
+
 def report_title(number: int, language: str = "en") -> str:
     """'initial report', 'second periodic report', '12th periodic report', 'deuxième rapport
     périodique', …"""

@@ -26,7 +26,7 @@ from obligations.errors import InvalidInput, ObligationsError
 from obligations.inputs import parse_date, today
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
-from obligations.wording import long_date, report_title
+from obligations.wording import long_date, partial_date, report_title
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LATEST_AS_OF = date(2099, 12, 31)
@@ -92,6 +92,7 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters["long_date"] = long_date
+environment.filters["partial_date"] = partial_date
 environment.filters["region_name"] = words.region_name
 environment.filters["report_name"] = report_title
 environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)

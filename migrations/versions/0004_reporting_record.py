@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from obligations.db import guard_data_loss
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -42,12 +44,16 @@ def upgrade() -> None:
     with op.batch_alter_table("states") as batch:
         batch.add_column(sa.Column("history_researched_until", sa.Date(), nullable=True))
         batch.add_column(sa.Column("history_note", sa.Text(), nullable=True))
+    with op.batch_alter_table("depositary_actions") as batch:
+        batch.add_column(_precision("date_precision"))
     with op.batch_alter_table("reports") as batch:
         batch.add_column(_precision("received_precision"))
         batch.add_column(sa.Column("source", sa.String(length=500), nullable=True))
         batch.create_unique_constraint("uq_report_first", ["state_code", "first_number"])
         batch.create_unique_constraint("uq_report_last", ["state_code", "last_number"])
     with op.batch_alter_table("reviews") as batch:
+        # Some reviews are known by their dates, not their session.
+        batch.alter_column("session", existing_type=sa.Integer(), nullable=True)
         batch.add_column(
             sa.Column("without_report", sa.Boolean(), nullable=False, server_default=sa.false())
         )
@@ -111,6 +117,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    guard_data_loss(
+        ("follow_up_received", "concluding_observations", "lists_of_issues", "loiprs"),
+        "the Committee's reporting record (lists of issues, concluding observations, follow-up)",
+    )
     for table in ("follow_up_received", "concluding_observations", "lists_of_issues", "loiprs"):
         op.drop_index(f"ix_{table}_state_code", table_name=table)
         op.drop_table(table)
@@ -123,11 +133,14 @@ def downgrade() -> None:
         batch.drop_constraint("uq_review", type_="unique")
         batch.drop_column("source")
         batch.drop_column("without_report")
+        batch.alter_column("session", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("reports") as batch:
         batch.drop_constraint("uq_report_last", type_="unique")
         batch.drop_constraint("uq_report_first", type_="unique")
         batch.drop_column("source")
         batch.drop_column("received_precision")
+    with op.batch_alter_table("depositary_actions") as batch:
+        batch.drop_column("date_precision")
     with op.batch_alter_table("states") as batch:
         batch.drop_column("history_note")
         batch.drop_column("history_researched_until")

@@ -63,6 +63,7 @@ class Action:
     effective: dt.date | None = None
     notification: str | None = None
     note: str | None = None
+    date_precision: Precision = Precision.DAY
 
     @property
     def replay_key(self) -> tuple[dt.date, int]:
@@ -90,7 +91,7 @@ class Review:
 
     first: int
     last: int
-    session: int
+    session: int | None
     date: dt.date
     end_date: dt.date | None = None
     symbol: str | None = None

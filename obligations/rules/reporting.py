@@ -58,7 +58,7 @@ class FollowUpObligation:
     """Follow-up information on concluding observations `number` (CMW/C/<code>/FCO/<n>)."""
 
     number: int
-    due: date
+    due: date | None  # None: the record does not say when it was due
     basis: str
     status: ReportStatus
     received: date | None = None
@@ -155,10 +155,13 @@ def report_schedule(
     `obligations_end` (art. 89).
     """
     received = sorted((r for r in reports if r.received <= as_of), key=lambda r: r.received)
-    absent_reviews = [r for r in reviews if r.without_report and r.date <= as_of]
+    reviews = [r for r in reviews if r.date <= as_of]
+    absent_reviews = [r for r in reviews if r.without_report]
+    # A report the Committee reviewed was received, even where the date it came is not on record.
+    reviewed = [r for r in reviews if not r.without_report]
     fixed = fixed_due_dates(due_date_settings(decisions, loiprs, observations), as_of)
     last_received = max((r.last for r in received), default=0)
-    last_reviewed = max((r.last for r in absent_reviews), default=0)
+    last_reviewed = max((r.last for r in reviews), default=0)
     schedule: list[ReportObligation] = []
     previous_due: date | None = None
     number = 1
@@ -176,7 +179,9 @@ def report_schedule(
             due, basis = add_years(previous_due, PERIODIC_YEARS), PERIODIC_BASIS
         if obligations_end is not None and due is not None and due >= obligations_end:
             break
-        obligation = _with_status(number, due, basis, precision, received, absent_reviews, as_of)
+        obligation = _with_status(
+            number, due, basis, precision, received, absent_reviews, reviewed, as_of
+        )
         schedule.append(obligation)
         settled = obligation.status in (
             ReportStatus.RECEIVED,
@@ -204,6 +209,7 @@ def _with_status(
     precision: Precision,
     received: Sequence[ReportReceived],
     absent_reviews: Sequence[Review],
+    reviewed: Sequence[Review],
     as_of: date,
 ) -> ReportObligation:
     for report in received:
@@ -217,6 +223,12 @@ def _with_status(
                 report.symbol,
                 precision,
                 report.received_precision,
+            )
+    for review in reviewed:
+        if review.covers(number):
+            # Received by the review's first day; the day it came is not on record.
+            return ReportObligation(
+                number, due, basis, ReportStatus.RECEIVED, due_precision=precision
             )
     for review in absent_reviews:
         if review.covers(number):
@@ -249,9 +261,9 @@ def follow_up_schedule(
     answers = {f.number: f for f in received if f.received <= as_of}
     obligations: list[FollowUpObligation] = []
     for co in sorted(observations, key=lambda o: o.number):
-        if co.adopted > as_of or co.follow_up_due is None:
-            continue
         answer = answers.get(co.number)
+        if co.adopted > as_of or (co.follow_up_due is None and answer is None):
+            continue
         if answer is not None:
             obligations.append(
                 FollowUpObligation(
@@ -265,7 +277,7 @@ def follow_up_schedule(
                     answer.received_precision,
                 )
             )
-        else:
+        elif co.follow_up_due is not None:
             obligations.append(
                 FollowUpObligation(
                     co.number,

@@ -48,7 +48,7 @@ def test_each_language_gets_its_own_multipart_message(
         assert m["Auto-Submitted"] == "auto-generated"
 
     en = by_to["ardit@example.al"].message
-    assert en["Subject"] == "ICRMW: 4 reports of Albania overdue"
+    assert en["Subject"] == "ICRMW: 2 reports of Albania overdue"
     assert en["Content-Language"] == "en"
     text = body(en, "plain")
     assert "Report 1, initial report (expected symbol CMW/C/ALB/1)" in text

@@ -110,6 +110,7 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "status": "overdue",
             "received": None,
             "symbol": None,
+            "verified": True,
         },
         {
             "number": 2,
@@ -119,8 +120,12 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "status": "upcoming",
             "received": None,
             "symbol": None,
+            "verified": True,
         },
     ]
+    # Guatemala's history is researched up to its first concluding observations.
+    assert dossier["history"]["verified"] is True
+    assert dossier["history"]["researched_until"] == "2011-09-22"
 
 
 def test_guatemala_worked_example_end_to_end(cli) -> None:
@@ -138,24 +143,13 @@ def test_guatemala_worked_example_end_to_end(cli) -> None:
         ).code
         == 0
     )
-    assert (
-        cli(
-            "record",
-            "review",
-            "GTM",
-            "--numbers",
-            "1",
-            "--session",
-            "15",
-            "--date",
-            "2011-09-14",
-            "--until",
-            "2011-09-15",
-            "--symbol",
-            "CMW/C/GTM/CO/1",
-        ).code
-        == 0
-    )
+    # The review of 14-15 Sep 2011 ships with the bundled record; recording it again is refused.
+    again = cli(
+        "record", "review", "GTM", "--numbers", "1", "--session", "15", "--date", "2011-09-14",
+        "--until", "2011-09-15", "--symbol", "CMW/C/GTM/CO/1",
+    )  # fmt: skip
+    assert again.code == 2
+    assert again.err == "error: GTM: the review of 2011-09-14 is already on record\n"
     overdue_2009 = cli("overdue", "--as-of", "2009-07-02", "--json").json()["items"]
     gtm = [(i["number"], i["days_overdue"]) for i in overdue_2009 if i["code"] == "GTM"]
     assert gtm == [(1, 1827), (2, 1)]
