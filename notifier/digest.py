@@ -48,6 +48,7 @@ class DigestLine:
     days: int  # overdue (overdue lines) or until due (upcoming lines)
     expected_symbol: str
     has_contact: bool
+    verified: bool = True  # False: the record may lack a Committee date set since
 
 
 def digest_key(as_of: date, address: str) -> str:
@@ -79,6 +80,7 @@ def digest_lines(
             days,
             expected_symbol(item.code, item.kind, item.number),
             item.code in with_contact,
+            item.verified,
         )
 
     overdue = [line(i, i.days_overdue) for i in overdue_reports(record, as_of).items]

@@ -88,7 +88,8 @@ def staged_reports(
 ) -> list[StagedReport]:
     staged = []
     for report in assessment.obligations():
-        if report.status in OPEN and report.due is not None:
+        # Never a reminder the record cannot vouch for: a gap in research is not lateness.
+        if report.status in OPEN and report.due is not None and assessment.verified_for(report):
             stage = latest_stage(report.due, as_of, config.policy)
             if stage is not None:
                 staged.append(StagedReport(assessment.code, report, stage, report.due))
@@ -135,7 +136,7 @@ def notice_context(
     late_items = [
         (r, r.due)
         for r in assessment.obligations()
-        if r.status is ReportStatus.OVERDUE and r.due is not None
+        if r.status is ReportStatus.OVERDUE and r.due is not None and assessment.verified_for(r)
     ]
     overdue = [
         {

@@ -19,6 +19,7 @@ from obligations.wording import (
     long_date,
     obligation_label,
     obligation_title,
+    partial_date,
     report_title,
     whole_number,
 )
@@ -36,7 +37,23 @@ class Rendered:
 @pass_context
 def _long_date(context: Context, day: date | str) -> str:
     # A string is a date the document gives only to the year or month: shown as given.
-    return long_date(day, context["lang"]) if isinstance(day, date) else day
+    if isinstance(day, date):
+        return long_date(day, context["lang"])
+    return partial_date(day, context["lang"])
+
+
+ON_DATE = {"en": "on {}", "fr": "le {}", "es": "el {}"}
+IN_PERIOD = {"en": "in {}", "fr": "en {}", "es": "en {}"}
+
+
+@pass_context
+def _on_date(context: Context, day: date | str) -> str:
+    """'on 1 July 2004', or 'in 2020' / 'in July 2020' for a date known only to the year or
+    month (as the document gives it)."""
+    language = context["lang"]
+    if isinstance(day, date):
+        return ON_DATE[language].format(long_date(day, language))
+    return IN_PERIOD[language].format(partial_date(day, language))
 
 
 @pass_context
@@ -80,6 +97,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         long_date=_long_date,
+        on_date=_on_date,
         number=_number,
         report_title=_report_title,
         obligation_label=_obligation_label,

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from notifier.cli import register as register_notifier
-from obligations import TREATY, contacts, queries, recording, tokens
+from obligations import TREATY, contacts, queries, record_files, recording, tokens
 from obligations.audit import audit_page, log_change, log_creation, snapshot
 from obligations.db import (
     check_database_url,
@@ -456,14 +456,38 @@ def committee(as_of: AsOf = None, json_: Json = False) -> None:
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="CSV: state,action,date,articles,source")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV of one fact type (told by its header, as `export` writes them), or a "
+            "folder of them; depositary actions: state,action,date,articles,source"
+        ),
+    ],
 ) -> None:
-    """Import depositary actions from CSV, all or nothing; rows already recorded are passed over."""
+    """Import facts from CSV, all or nothing; rows already on record are passed over."""
     with writing() as session:
-        result = import_actions_file(session, path)
-        for row in result.rows:
-            log_creation(session, cli_actor(), "action", row)
-    typer.echo(f"imported {result.added} actions; {result.already_recorded} already recorded")
+        if not path.is_dir() and is_action_file(path):
+            result = import_actions_file(session, path)
+            for row in result.rows:
+                log_creation(session, cli_actor(), "action", row)
+            typer.echo(
+                f"imported {result.added} actions; {result.already_recorded} already recorded"
+            )
+            return
+        for done in record_files.import_path(session, path):
+            for row in done.rows:
+                log_creation(session, cli_actor(), done.spec.entity, row)
+            typer.echo(
+                f"{done.spec.name}: imported {len(done.rows)}; "
+                f"{done.already_recorded} already recorded"
+            )
+
+
+def is_action_file(path: Path) -> bool:
+    """The depositary-action CSV (the header import has always taken)."""
+    first = record_files.read_text(path).splitlines()[:1]
+    columns = {c.strip() for c in first[0].split(",")} if first else set()
+    return {"action", "articles"} <= columns
 
 
 Code = Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code.")]
@@ -550,6 +574,10 @@ def record_review(
     date_: Annotated[str, typer.Option("--date", help="First day of the review.")],
     until: Annotated[str | None, typer.Option(help="Last day of the review.")] = None,
     symbol: Symbol = None,
+    without_report: Annotated[
+        bool, typer.Option(help="In the absence of a report (rule 34, CMW/C/2).")
+    ] = False,
+    source: Annotated[str | None, typer.Option(help="Where the fact comes from.")] = None,
 ) -> None:
     """Record a review by the Committee (with or without a report, rule 34)."""
     with writing() as session:
@@ -561,6 +589,8 @@ def record_review(
             parse_date(date_, "--date"),
             symbol,
             parse_date(until, "--until") if until else None,
+            without_report,
+            source,
         )
         log_creation(session, cli_actor(), "review", row)
         typer.echo(
@@ -573,7 +603,9 @@ def record_review(
 def record_decision(
     code: Code,
     report: Annotated[int, typer.Option(help="The report number whose due date is fixed.")],
-    due: Annotated[str, typer.Option(help="The due date the Committee fixed.")],
+    due: Annotated[
+        str, typer.Option(help="The due date the Committee fixed (YYYY-MM-DD, or YYYY-MM, YYYY).")
+    ],
     decided: Annotated[str, typer.Option(help="Date of the decision.")],
     symbol: Symbol = None,
     request: Annotated[
@@ -586,7 +618,7 @@ def record_decision(
             session,
             code,
             report,
-            parse_date(due, "--due"),
+            due,  # a day, or the month or year the document gives
             parse_date(decided, "--decided"),
             symbol,
             "request_report" if request else "fix_due_date",
@@ -783,3 +815,9 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(error))
     except (OperationalError, InterfaceError) as error:
         fail(str(unavailable(error, cli_state.database_url or "(unknown)")))
+
+
+# The reporting record's commands live in their own module; it registers on these apps.
+from obligations import cli_reporting  # noqa: E402
+
+cli_reporting.register(app, record_app)

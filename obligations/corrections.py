@@ -210,6 +210,15 @@ def correct_fact(session: Session, entity: str, row: Any, changes: dict[str, Any
 
 
 def delete_fact(session: Session, row: Any) -> None:
+    """Delete a fact; refused if it would make a sound record impossible. A State whose
+    stored record is already impossible (hand SQL, an older version) can always shed a fact,
+    so a corrections call can remove the row that conflicts."""
     code = row.state_code
+    try:
+        check_state_facts(load_record(session), code)
+    except Conflict:
+        session.delete(row)
+        session.flush()
+        return
     session.delete(row)
     check_state_record(session, code)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from obligations import models, record_files
 from obligations.errors import InvalidInput, NotFound, ObligationsError
-from obligations.inputs import parse_date, parse_state_code
+from obligations.inputs import parse_date, parse_partial_date, parse_state_code
 from obligations.record import load_record
 from obligations.recording import add_action_row, build_action, check_timeline
 from obligations.rules.facts import Action
@@ -87,13 +87,8 @@ def load_bundled_record(session: Session) -> ImportResult:
     )
     for name in BUNDLED_REPORTING:
         record_files.import_text(session, bundled_text(f"icrmw/{name}"), f"bundled {name}")
-    researched = record_files.history_rows(bundled_text("icrmw/reporting_history.csv"))
-    for code, (until, note) in researched.items():
-        state = session.get(models.State, code)
-        if state is None:
-            raise NotFound(f"bundled reporting_history.csv: unknown State code {code!r}")
-        state.history_researched_until, state.history_note = until, note
-    session.flush()
+    history = record_files.HISTORY_FILE
+    record_files.import_history(session, bundled_text(f"icrmw/{history}"), f"bundled {history}")
     return actions
 
 
@@ -163,13 +158,15 @@ def _row_action(row: dict[str, str | None], known_states: set[str]) -> Action:
     if code not in known_states:
         raise NotFound(f"unknown State code {code!r}")
     effective = row.get("effective") or None
+    day, precision = parse_partial_date(row["date"] or "", "date")
     return build_action(
         code,
         row["action"] or "",
-        parse_date(row["date"] or "", "date"),
+        day,
         row["articles"] or "",
         row["source"] or None,
         parse_date(effective, "effective") if effective else None,
         row.get("notification") or None,
         row.get("note") or None,
+        precision,
     )

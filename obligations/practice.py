@@ -259,3 +259,31 @@ def record_follow_up(
             source=_source(source),
         ),
     )
+
+
+# A State whose record the secretariat keeps current as documents arrive: always vouched for.
+KEPT_CURRENT = date(9999, 12, 31)
+
+
+def record_history(
+    session: Session,
+    code: str,
+    researched_until: DateText | None,
+    note: str | None = None,
+    kept_current: bool = False,
+) -> models.State:
+    """Say how far a State's reporting history is known to be complete: researched up to a
+    date, kept current from now on, or (neither) not researched."""
+    state = lock_state(session, code)
+    if kept_current and researched_until is not None:
+        raise InvalidInput("researched_until: give a date or --kept-current, not both")
+    until: date | None = KEPT_CURRENT if kept_current else None
+    if researched_until is not None and not kept_current:
+        until, precision = parse_partial_date(researched_until, "researched_until")
+        if precision is not Precision.DAY:
+            raise InvalidInput("researched_until: give the day (YYYY-MM-DD)")
+        check_record_date(until, "researched_until")
+    state.history_researched_until = until
+    state.history_note = check_plain_text(note, "note", 500)
+    session.flush()
+    return state

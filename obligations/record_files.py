@@ -8,7 +8,6 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -326,7 +325,11 @@ def import_path(session: Session, path: Path) -> list[FileImport]:
         files = [path / spec.name for spec in FILES if (path / spec.name).exists()]
         if not files:
             raise InvalidInput(f"{path}: no record files ({', '.join(BY_NAME)}) in the folder")
-        return [import_text(session, read_text(f), str(f)) for f in files]
+        done = [import_text(session, read_text(f), str(f)) for f in files]
+        if (path / HISTORY_FILE).exists():
+            history = path / HISTORY_FILE
+            import_history(session, read_text(history), str(history))
+        return done
     return [import_text(session, read_text(path), str(path))]
 
 
@@ -349,19 +352,52 @@ def export_record(session: Session, folder: Path) -> dict[str, int]:
         except OSError as error:
             raise InvalidInput(f"{folder / spec.name}: cannot write ({error.strerror})") from None
         counts[spec.name] = len(rows)
+    counts[HISTORY_FILE] = export_history(session, folder)
     return counts
+
+
+HISTORY_FILE = "reporting_history.csv"
+HISTORY_COLUMNS = ("state", "researched_until", "note")
+
+
+def export_history(session: Session, folder: Path) -> int:
+    """How far each State's reporting history is known, as `import` reads it back."""
+    from obligations.practice import KEPT_CURRENT
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HISTORY_COLUMNS)
+    states = session.scalars(
+        select(models.State)
+        .where(models.State.history_researched_until.is_not(None))
+        .order_by(models.State.code)
+    ).all()
+    for state in states:
+        until = state.history_researched_until
+        shown_until = "kept current" if until == KEPT_CURRENT else str(until)
+        writer.writerow([state.code, shown_until, neutralise(state.history_note or "")])
+    (folder / HISTORY_FILE).write_text(out.getvalue(), encoding="utf-8")
+    return len(states)
+
+
+def import_history(session: Session, text: str, origin: str) -> int:
+    """Set how far each State's history is known; a row like the record's changes nothing."""
+    from obligations.practice import record_history
+
+    changed = 0
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            until = restore(row.get("researched_until") or "").strip()
+            kept = until == "kept current"
+            state = record_history(
+                session, row.get("state") or "", None if kept or not until else until,
+                restore(row.get("note") or "") or None, kept,
+            )  # fmt: skip
+        except ObligationsError as error:
+            raise InvalidInput(f"{origin}, row {line}: {error}") from None
+        changed += session.is_modified(state)
+    return changed
 
 
 def _order(cells: list[object]) -> list[str]:
     return [str(c) for c in cells]
-
-
-def history_rows(text: str) -> dict[str, tuple[date, str | None]]:
-    """The bundled coverage file: how far each State's reporting history was researched."""
-    rows: dict[str, tuple[date, str | None]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        rows[parse_state_code(row["state"])] = (
-            parse_date(row["researched_until"], "researched_until"),
-            row.get("note") or None,
-        )
-    return rows

@@ -164,6 +164,7 @@ def report_schedule(
     last_reviewed = max((r.last for r in reviews), default=0)
     schedule: list[ReportObligation] = []
     previous_due: date | None = None
+    previous_precision = Precision.DAY
     number = 1
     while True:
         setting = fixed.get(number)
@@ -176,7 +177,9 @@ def report_schedule(
         elif previous_due is None:
             due, basis = None, "follows a report whose date is to be set"
         else:
+            # Five years after a date known only to the year is itself known only to the year.
             due, basis = add_years(previous_due, PERIODIC_YEARS), PERIODIC_BASIS
+            precision = previous_precision
         if obligations_end is not None and due is not None and due >= obligations_end:
             break
         obligation = _with_status(
@@ -197,7 +200,7 @@ def report_schedule(
             and not settled
         ):
             break
-        previous_due = due
+        previous_due, previous_precision = due, precision
         number += 1
     return schedule
 

@@ -33,16 +33,17 @@ def test_the_digest_lists_overdue_upcoming_and_newly_overdue(
     text = early.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     # Reports due on 1 July 2024 (five years after 1 July 2019) are coming up on 24 June.
     assert "Due within 90 days" in text
-    assert "Guatemala (GTM): report 5 (fifth periodic report), due 1 July 2024, in 7 days" in text
+    assert "Guatemala (GTM): Report 5, fifth periodic report, due 1 July 2024, in 7 days" in text
 
     text = later.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert str(later["Subject"]).startswith("ICRMW reports as at 8 July 2024: ")
     newly = text.split("Newly overdue since 24 June 2024")[1].split("Due within")[0]
-    assert "Guatemala (GTM): report 5 (fifth periodic report), due 1 July 2024" in newly
-    assert "Guatemala (GTM): 5 overdue\n" in text.replace("\r\n", "\n")
-    assert "  - report 1 (initial report), due 1 July 2004, 7,312 days overdue" in text
-    assert "Mexico (MEX): 5 overdue (no focal point on file)" in text
-    assert "By regional group: AFR 87, GRULAC 74, APG 34, EEG 14, WEOG 4" in text
+    assert "Guatemala (GTM): Report 5, fifth periodic report, due 1 July 2024" in newly
+    # Guatemala's initial and second reports were reviewed (2011, 2019): three remain.
+    assert "Guatemala (GTM): 3 overdue\n" in text.replace("\r\n", "\n")
+    assert "  - Report 3, third periodic report, due 1 July 2014, 3,660 days overdue" in text
+    assert "Belize (BLZ): 4 overdue (no focal point on file)" in text
+    assert "By regional group: AFR 39, GRULAC 37, APG 12, EEG 3, WEOG 2" in text
 
     (attachment,) = list(later.iter_attachments())
     assert attachment.get_filename() == "icrmw-reports-2024-07-08.csv"

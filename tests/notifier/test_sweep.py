@@ -51,22 +51,23 @@ def test_each_language_gets_its_own_multipart_message(
     assert en["Subject"] == "ICRMW: 2 reports of Albania overdue"
     assert en["Content-Language"] == "en"
     text = body(en, "plain")
-    assert "Report 1, initial report (expected symbol CMW/C/ALB/1)" in text
-    assert "due on 1 October 2008" in text
-    assert "article 73 (1) (a) of the Convention" in text
-    assert "combined report" in text and "CMW/C/ALB/1-4" in text
+    # Albania's second report was due in 2015 (its cover): the third and fourth count from it.
+    assert "Report 3, third periodic report (expected symbol CMW/C/ALB/3)" in text
+    assert "due in 2020, 2,155 days overdue" in text
+    assert "article 73 (1) (b) of the Convention" in text
+    assert "combined report" in text and "CMW/C/ALB/3-4" in text
     assert "cmw@ohchr.example.org" in text
 
     fr = by_to["awa@example.sn"].message
-    assert fr["Subject"] == "ICRMW – Senegal : 5 rapports en retard"
-    assert "attendu le 1 juillet 2004" in body(fr, "plain")
-    assert "rapport initial" in body(fr, "html")
+    assert fr["Subject"] == "Rappel ICRMW – Senegal : cinquième rapport périodique attendu en 2026"
+    assert "attendu en 2026, dans 36 jours" in body(fr, "plain")
+    assert "cinquième rapport périodique" in body(fr, "html")
 
     es = by_to["ana@minex.gob.gt"]
     assert es.message["Cc"] == "mission@example.org"
     assert sorted(es.envelope_to) == ["ana@minex.gob.gt", "mission@example.org"]
-    assert "vencía el 1 de julio de 2004" in body(es.message, "plain")
-    assert "<strong>5 informes</strong>" in body(es.message, "html")
+    assert "vencía el 1 de julio de 2014" in body(es.message, "plain")
+    assert "<strong>3 informes</strong>" in body(es.message, "html")
 
 
 def test_repeated_sweeps_send_nothing_twice(
@@ -78,7 +79,7 @@ def test_repeated_sweeps_send_nothing_twice(
     assert sweep(factory, smtp, date(2026, 11, 26)) == 0
     assert len(smtp.handler.received) == 1
     with factory() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxRecipient)) == 5
+        assert session.scalar(select(func.count()).select_from(OutboxRecipient)) == 3
 
 
 def test_a_contact_added_later_gets_the_current_stage_alone(
