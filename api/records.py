@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from api import schemas
 from api.deps import Principal, RecordId, Secretariat, reading, writing
-from obligations import models, recording
+from obligations import models, practice, recording
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.corrections import ENTITIES, correct_fact, delete_fact, get_fact
 from obligations.inputs import parse_state_code
 from obligations.record import stored_articles
+from obligations.record_files import document_date
 from obligations.serialize import jsonable
 
 router = APIRouter(prefix="/api/v1/states/{code}", tags=["facts"])
@@ -62,6 +63,8 @@ def review_view(row: models.Review) -> dict[str, Any]:
         "date": row.date,
         "end_date": row.end_date,
         "symbol": row.symbol,
+        "without_report": row.without_report,
+        "source": row.source,
     }
 
 
@@ -99,8 +102,9 @@ def create_report(session: Session, code: str, body: schemas.ReportIn) -> Any:
 
 def create_review(session: Session, code: str, body: schemas.ReviewIn) -> Any:
     return recording.record_review(
-        session, code, body.numbers, body.session, body.date, body.symbol, body.end_date
-    )
+        session, code, body.numbers, body.session, body.date, body.symbol, body.end_date,
+        body.without_report, body.source,
+    )  # fmt: skip
 
 
 def create_decision(session: Session, code: str, body: schemas.DecisionIn) -> Any:
@@ -109,12 +113,76 @@ def create_decision(session: Session, code: str, body: schemas.DecisionIn) -> An
     )
 
 
+def loipr_view(row: models.ListOfIssuesPriorToReporting) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state_code, "report": row.report_number,
+        "symbol": row.symbol, "transmitted": document_date(row, "transmitted"),
+        "deadline": document_date(row, "deadline"), "source": row.source,
+    }  # fmt: skip
+
+
+def list_of_issues_view(row: models.ListOfIssues) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state_code, "report": row.report_number,
+        "symbol": row.symbol, "issued": document_date(row, "issued"),
+        "replies_received": document_date(row, "replies_received"),
+        "replies_symbol": row.replies_symbol, "source": row.source,
+    }  # fmt: skip
+
+
+def observations_view(row: models.ConcludingObservations) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state_code, "number": row.number, "symbol": row.symbol,
+        "adopted": document_date(row, "adopted"), "session": row.session,
+        "next_numbers": [row.next_first, row.next_last or row.next_first]
+        if row.next_first else None,
+        "next_due": document_date(row, "next_due"), "next_due_mode": row.next_due_mode,
+        "follow_up_due": document_date(row, "follow_up_due"),
+        "follow_up_paragraphs": row.follow_up_paragraphs, "source": row.source,
+    }  # fmt: skip
+
+
+def follow_up_view(row: models.FollowUpReceived) -> dict[str, Any]:
+    return {
+        "id": row.id, "state": row.state_code, "number": row.number, "symbol": row.symbol,
+        "received": document_date(row, "received"), "source": row.source,
+    }  # fmt: skip
+
+
+def create_loipr(session: Session, code: str, body: schemas.LoiprIn) -> Any:
+    return practice.record_loipr(
+        session, code, body.report, body.symbol, body.transmitted, body.deadline, body.source
+    )
+
+
+def create_list_of_issues(session: Session, code: str, body: schemas.ListOfIssuesIn) -> Any:
+    return practice.record_list_of_issues(
+        session, code, body.report, body.symbol, body.issued, body.replies_received,
+        body.replies_symbol, body.source,
+    )  # fmt: skip
+
+
+def create_observations(session: Session, code: str, body: schemas.ObservationsIn) -> Any:
+    return practice.record_observations(
+        session, code, body.number, body.symbol, body.adopted, body.session, body.next_numbers,
+        body.next_due, body.next_due_mode, body.follow_up_due, body.follow_up,
+        body.follow_up_paragraphs, body.source,
+    )  # fmt: skip
+
+
+def create_follow_up(session: Session, code: str, body: schemas.FollowUpIn) -> Any:
+    return practice.record_follow_up(
+        session, code, body.number, body.received, body.symbol, body.source
+    )
+
+
 @dataclass(frozen=True)
 class FactSpec:
     entity: str
     path: str
     create_body: type[BaseModel]
-    patch_body: type[BaseModel]
+    # None: corrected by deleting the fact and recording it again.
+    patch_body: type[BaseModel] | None
     create: Callable[..., Any]
     view: Callable[..., dict[str, Any]]
 
@@ -137,6 +205,24 @@ SPECS = [
         create_decision,
         decision_view,
     ),
+    FactSpec("loipr", "loiprs", schemas.LoiprIn, None, create_loipr, loipr_view),
+    FactSpec(
+        "list-of-issues",
+        "lists-of-issues",
+        schemas.ListOfIssuesIn,
+        None,
+        create_list_of_issues,
+        list_of_issues_view,
+    ),
+    FactSpec(
+        "observations",
+        "observations",
+        schemas.ObservationsIn,
+        None,
+        create_observations,
+        observations_view,
+    ),
+    FactSpec("follow-up", "follow-up", schemas.FollowUpIn, None, create_follow_up, follow_up_view),
 ]
 
 
@@ -182,6 +268,26 @@ def register(spec: FactSpec) -> None:
             view = spec.view(row)
         return body_bytes(view, 201)
 
+    if patch_body is not None:
+        register_correction(spec, patch_body)
+
+    @router.delete(
+        f"/{spec.path}/{{fact_id}}",
+        status_code=204,
+        summary=f"Delete a {spec.entity} recorded in error",
+        name=f"delete_{spec.entity}",
+    )
+    def delete(request: Request, code: str, fact_id: RecordId, who: Secretariat) -> Response:
+        iso = parse_state_code(code, "code")
+        with writing(request) as session:
+            row = get_fact(session, spec.entity, fact_id, iso)
+            before = snapshot(row)
+            delete_fact(session, row)
+            log_change(session, who.actor, "delete", spec.entity, fact_id, iso, before, None)
+        return Response(status_code=204)
+
+
+def register_correction(spec: FactSpec, patch_body: type[BaseModel]) -> None:
     @router.patch(
         f"/{spec.path}/{{fact_id}}",
         summary=f"Correct a {spec.entity}",
@@ -205,21 +311,6 @@ def register(spec: FactSpec) -> None:
             )
             view = spec.view(row)
         return body_bytes(view)
-
-    @router.delete(
-        f"/{spec.path}/{{fact_id}}",
-        status_code=204,
-        summary=f"Delete a {spec.entity} recorded in error",
-        name=f"delete_{spec.entity}",
-    )
-    def delete(request: Request, code: str, fact_id: RecordId, who: Secretariat) -> Response:
-        iso = parse_state_code(code, "code")
-        with writing(request) as session:
-            row = get_fact(session, spec.entity, fact_id, iso)
-            before = snapshot(row)
-            delete_fact(session, row)
-            log_change(session, who.actor, "delete", spec.entity, fact_id, iso, before, None)
-        return Response(status_code=204)
 
 
 for _spec in SPECS:

@@ -67,10 +67,12 @@ class ReportPatch(Body):
 
 class ReviewIn(Body):
     numbers: Numbers
-    session: Annotated[int, Field(ge=1, le=999)]
+    session: Annotated[int, Field(ge=1, le=999)] | None = None
     date: dt.date
     end_date: dt.date | None = None
     symbol: Symbol | None = None
+    without_report: bool = Field(False, description="In the absence of a report (rule 34).")
+    source: Annotated[str, Field(max_length=500)] | None = None
 
 
 class ReviewPatch(Body):
@@ -111,3 +113,54 @@ class ContactPatch(Body):
     language: Literal["en", "fr", "es"] | None = None
     role: Literal["primary", "copy"] | None = None
     active: bool | None = None
+
+
+DocumentDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="YYYY-MM-DD, or YYYY-MM / YYYY when the document gives only that",
+        examples=["2017-04-15", "2018"],
+    ),
+]
+Source = Annotated[str, Field(max_length=500, description="The UN document it was read in.")]
+
+
+class LoiprIn(Body):
+    report: Annotated[int, Field(ge=1, le=99)]
+    symbol: Symbol
+    transmitted: DocumentDate
+    deadline: DocumentDate | None = None
+    source: Source | None = None
+
+
+class ListOfIssuesIn(Body):
+    report: Annotated[int, Field(ge=1, le=99)]
+    symbol: Symbol
+    issued: DocumentDate
+    replies_received: DocumentDate | None = None
+    replies_symbol: Symbol | None = None
+    source: Source | None = None
+
+
+class ObservationsIn(Body):
+    number: Annotated[int, Field(ge=1, le=99)]
+    symbol: Symbol
+    adopted: DocumentDate
+    session: Annotated[int, Field(ge=1, le=999)] | None = None
+    next_numbers: Numbers | None = None
+    next_due: DocumentDate | None = None
+    next_due_mode: Literal["fixed", "loipr", "review_calendar", "unknown"] | None = None
+    follow_up: bool = Field(True, description="False: the observations ask for no follow-up.")
+    follow_up_due: DocumentDate | None = Field(
+        None, description="Default: two years after adoption."
+    )
+    follow_up_paragraphs: Annotated[str, Field(max_length=64)] | None = None
+    source: Source | None = None
+
+
+class FollowUpIn(Body):
+    number: Annotated[int, Field(ge=1, le=99, description="n of CMW/C/<CODE>/CO/<n>.")]
+    received: DocumentDate
+    symbol: Symbol | None = None
+    source: Source | None = None

@@ -37,13 +37,24 @@ class FactFile:
     cells: Callable[[Any], list[object]]
 
 
-def _d(row: models.Base, name: str) -> str:
-    """A stored date column as its document gave it (with the matching precision column)."""
+# Date columns whose precision column is not named `<column>_precision`.
+PRECISION_COLUMNS = {
+    "follow_up_due": "follow_up_precision",
+    "replies_received": "replies_precision",
+}
+
+
+def document_date(row: models.Base, name: str) -> str | None:
+    """A stored date column as its document gave it: YYYY-MM-DD, YYYY-MM or YYYY."""
     value = getattr(row, name)
     if value is None:
-        return ""
-    precision = getattr(row, f"{name}_precision", None) or "day"
+        return None
+    precision = getattr(row, PRECISION_COLUMNS.get(name, f"{name}_precision"), "day")
     return shown(value, precision)
+
+
+def _d(row: models.Base, name: str) -> str:
+    return document_date(row, name) or ""
 
 
 def _numbers(first: int, last: int | None) -> str:

@@ -20,6 +20,10 @@ FACT_TYPES = (
     models.ReportReceived,
     models.Review,
     models.CommitteeDecision,
+    models.ListOfIssuesPriorToReporting,
+    models.ListOfIssues,
+    models.ConcludingObservations,
+    models.FollowUpReceived,
 )
 
 
