@@ -31,6 +31,7 @@ from obligations.db import (
 from obligations.errors import ObligationsError
 from obligations.importing import import_actions_file, is_empty, load_bundled_record
 from obligations.inputs import parse_date, parse_state_code, today
+from obligations.queries import as_given
 from obligations.record import Record, load_record
 from obligations.rules.committee import committee_members, enlargement_date
 from obligations.serialize import jsonable
@@ -358,7 +359,7 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
             table(
                 ["decided", "kind", "report", "due", "symbol"],
                 [
-                    (d.decided, d.kind.value, d.report, d.due, d.symbol)
+                    (d.decided, d.kind.value, d.report, as_given(d.due, d.due_precision), d.symbol)
                     for d in sorted(decisions, key=lambda d: d.decided)
                 ],
             ),

@@ -59,15 +59,19 @@ def check_date_range(day: date, field: str = "date") -> date:
 
 def parse_partial_date(text: str | date, field: str = "date") -> tuple[date, Precision]:
     """A date as a document gives it: YYYY-MM-DD, YYYY-MM or YYYY (kept as its period's end)."""
-    if isinstance(text, date):
-        return text, Precision.DAY
-    parsed = parse_partial(text)
+    if isinstance(text, date) and not isinstance(text, datetime):
+        return check_date_range(text, field), Precision.DAY
+    try:
+        parsed = parse_partial(text) if isinstance(text, str) else None
+    except ValueError:  # a year the calendar does not have (0000)
+        parsed = None
     if parsed is None:
         raise InvalidInput(
             f"{field}: {text!r} is not a date in the form YYYY-MM-DD (or YYYY-MM, YYYY when "
             "the document gives only the month or year)"
         )
-    return parsed
+    # The period's end is what is kept: a year or month is in range when its end is.
+    return check_date_range(parsed[0], field), parsed[1]
 
 
 def check_record_date(day: date, field: str = "date") -> date:

@@ -29,12 +29,14 @@ def due_date_events(record: Record, codes: list[str], as_of: date, site: str) ->
     for code in codes:
         dossier = queries.state_dossier(record, code, as_of)
         for report in dossier.reports:
-            if not isinstance(report.due, date):
-                continue  # no day to put it on: a date to be set, or one known only to the year
+            span = period_of(report.due)
+            if span is None:
+                continue  # a date to be set: nothing to put in a calendar yet
             events.append(
                 AllDayEvent(
                     uid=f"{dossier.code.lower()}-report-{report.number}@{UID_DOMAIN}",
-                    day=report.due,
+                    day=span[0],
+                    until=span[1],
                     summary=f"{dossier.name}: {report_title(report.number)} due (ICRMW)",
                     description=describe(dossier, report, as_of),
                     url=f"{site}/states/{dossier.code}",
@@ -42,6 +44,18 @@ def due_date_events(record: Record, codes: list[str], as_of: date, site: str) ->
                 )
             )
     return sorted(events, key=lambda e: (e.day, e.uid))
+
+
+def period_of(due: date | str | None) -> tuple[date, date | None] | None:
+    """The days an event covers: the due day, or the whole month or year a document gives."""
+    if due is None:
+        return None
+    if isinstance(due, date):
+        return due, None
+    if len(due) == 4:
+        return date(int(due), 1, 1), date(int(due) + 1, 1, 1)
+    first = date.fromisoformat(due + "-01")
+    return first, date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 def describe(dossier: queries.DossierView, report: queries.ReportView, as_of: date) -> str:

@@ -17,6 +17,9 @@ class AllDayEvent:
     description: str
     url: str | None = None
     categories: tuple[str, ...] = ()
+    # The day after the last day; None: the event is the one day. A year-only due date
+    # spans its year rather than claiming a day no document gives.
+    until: date | None = None
 
 
 def escape(text: str) -> str:
@@ -61,7 +64,7 @@ def calendar(
             f"UID:{event.uid}",
             f"DTSTAMP:{dtstamp}",
             f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.until or event.day + timedelta(days=1):%Y%m%d}",
             f"SUMMARY:{escape(event.summary)}",
             f"DESCRIPTION:{escape(event.description)}",
             *([f"URL:{event.url}"] if event.url else []),

@@ -15,6 +15,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import reading
@@ -24,9 +25,23 @@ from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
 from obligations.errors import InvalidInput, ObligationsError
 from obligations.inputs import parse_date, today
+from obligations.queries import as_given
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
 from obligations.wording import long_date, partial_date, report_title
+
+UN_DOCUMENTS = "https://undocs.org/"
+
+
+def document_link(symbol: str | None) -> Markup | str:
+    """A UN document symbol linked to the UN's document system; '–' when there is none."""
+    if not symbol:
+        return "–"
+    if not symbol.startswith(("CMW/", "A/")):
+        return symbol
+    href = escape(UN_DOCUMENTS + symbol)
+    return Markup(f'<a href="{href}" class="symbol">{escape(symbol)}</a>')
+
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LATEST_AS_OF = date(2099, 12, 31)
@@ -93,6 +108,8 @@ environment = jinja2.Environment(
 )
 environment.filters["long_date"] = long_date
 environment.filters["partial_date"] = partial_date
+environment.filters["document"] = document_link
+environment.filters["as_given"] = as_given
 environment.filters["region_name"] = words.region_name
 environment.filters["report_name"] = report_title
 environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)

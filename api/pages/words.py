@@ -32,6 +32,8 @@ REPORT_STATUSES = {
     "overdue": "overdue",
     "due": "due today",
     "upcoming": "not yet due",
+    "reviewed_without_report": "reviewed without a report",
+    "date_to_be_set": "date to be set",
 }
 
 

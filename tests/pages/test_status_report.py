@@ -93,10 +93,10 @@ def test_status_paragraph_as_at_a_date(pages: TestClient, as_of: str, paragraph:
 
 def test_today_uses_current_names_in_alphabetical_order(pages: TestClient) -> None:
     text = pages.get("/status.txt", params={"as_of": "2026-11-25"}).text
-    assert "by 59 States, namely, Albania, Algeria, Argentina," in text
+    assert "by 60 States, namely, Albania, Algeria, Argentina," in text
     # Accents do not count in the order: Côte d'Ivoire between Congo and Ecuador.
     assert "Colombia, Congo, Côte d'Ivoire, Ecuador," in text
-    assert "Togo, Türkiye, Uganda, Uruguay and Venezuela (Bolivarian Republic of)." in text
+    assert "Türkiye, Uganda, Uruguay, Venezuela (Bolivarian Republic of) and Zimbabwe." in text
     assert "In addition, 11 States, namely, Armenia," in text
     assert "Palau, Serbia and Sierra Leone, signed the Convention." in text
 
