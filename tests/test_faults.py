@@ -177,3 +177,12 @@ def test_serve_and_worker_print_the_url_without_its_password(
     _process, output = _start(args, env, ready)
     assert "database: postgresql+psycopg://postgres:***@127.0.0.1" in output, output
     assert PASSWORD not in output
+
+
+def test_init_prints_the_url_without_its_password(
+    postgres_schema_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, with_password(postgres_schema_url), "init")
+    assert result.code == 0, result.err
+    assert "database: postgresql+psycopg://postgres:***@127.0.0.1" in result.out
+    assert PASSWORD not in result.out + result.err
