@@ -95,7 +95,8 @@ def make_engine(url: str) -> Engine:
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    engine = create_engine(parsed, connect_args=connect_args)
+    # pool_pre_ping: after a database restart, a pooled connection is replaced, not failed.
+    engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

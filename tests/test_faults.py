@@ -10,13 +10,16 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from api.app import create_app
 from obligations.settings import Settings
+from tests.conftest import POSTGRES_URL
 from tests.obligations.cli_runner import run_cli
 
 OBLIGATIONS = str(Path(sys.executable).parent / "obligations")
@@ -186,3 +189,23 @@ def test_init_prints_the_url_without_its_password(
     assert result.code == 0, result.err
     assert "database: postgresql+psycopg://postgres:***@127.0.0.1" in result.out
     assert PASSWORD not in result.out + result.err
+
+
+def test_connections_dropped_by_the_server_are_replaced(postgres_schema_url: str) -> None:
+    """A database restart ends every connection; the next request opens a new one."""
+    name = f"faults_{uuid.uuid4().hex[:8]}"
+    url = f"{postgres_schema_url}&application_name={name}"
+    with TestClient(create_app(Settings(session_secret="x" * 40), url)) as client:
+        assert client.get("/api/v1/status").status_code == 200
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            ended = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name"
+                ),
+                {"name": name},
+            ).scalar_one()
+        admin.dispose()
+        assert ended >= 1
+        assert client.get("/api/v1/status").status_code == 200
