@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         dependencies=[Depends(query_dates)],
     )
     app.state.session_factory = session_factory(engine)
+    app.state.database_url = engine.url
     app.state.answers = AnswerCache()
     app.state.proxies = Proxies.parse(settings.trusted_proxies)
     app.state.throttle = Throttle(FAILURES_PER_WINDOW, WINDOW_SECONDS)
@@ -59,9 +60,9 @@ def install_database_down(app: FastAPI) -> None:
     """The database cannot be reached: 503 with Retry-After, JSON for the API, a page else."""
 
     async def database_down(request: Request, error: Exception) -> Response:
-        assert isinstance(error, DBAPIError)
-        engine_url = request.app.state.session_factory.kw["bind"].url
-        log.warning("%s %s: %s", request.method, request.url.path, unavailable(error, engine_url))
+        where = request.app.state.database_url
+        reason = unavailable(error, where) if isinstance(error, DBAPIError) else error
+        log.warning("%s %s: %s", request.method, request.url.path, reason)
         headers = {"Retry-After": str(errors.DATABASE_RETRY_SECONDS)}
         if request.url.path.startswith(pages.JSON_PATHS):
             return JSONResponse({"detail": errors.DATABASE_DOWN}, 503, headers=headers)
