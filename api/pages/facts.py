@@ -21,7 +21,7 @@ from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer
 from api.pages.web import PageRoute, answer, render
 from api.pages.words import ACTIONS, alphabetical_key, report_numbers
-from obligations import recording
+from obligations import practice, recording
 from obligations.audit import log_creation
 from obligations.errors import Conflict, InvalidInput, NotFound
 from obligations.record import Record
@@ -30,6 +30,7 @@ from obligations.wording import long_date
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 STATE = Field("state", "State", "state", required=True)
+DOCUMENT_DATE_HINT = "YYYY-MM-DD, or YYYY-MM or YYYY when the document gives only that."
 SYMBOL_HINT = "A UN document symbol of the Committee, CMW/C/<CODE>/…; leave empty if not known."
 
 
@@ -57,10 +58,63 @@ def read_report(form: Reader) -> dict[str, Any]:
 def read_review(form: Reader) -> dict[str, Any]:
     return {
         "numbers": form.numbers("numbers"),
-        "session_number": form.whole_number("session", "the Committee's session number"),
+        "session_number": form.whole_number("session", "the Committee's session number")
+        if form.raw("session")
+        else None,
         "day": form.date("date"),
         "end_date": form.date("end_date", required=False),
         "symbol": form.text("symbol"),
+        "without_report": "yes" in form.all_of("without_report"),
+        "source": form.text("source"),
+    }
+
+
+def read_loipr(form: Reader) -> dict[str, Any]:
+    return {
+        "report": form.whole_number("report", "the number of the report"),
+        "symbol": form.required("symbol", "the list's symbol, CMW/C/<CODE>/QPR/<n>"),
+        "transmitted": form.required("transmitted", "the date it was transmitted"),
+        "deadline": form.text("deadline"),
+        "source": form.text("source"),
+    }
+
+
+def read_list_of_issues(form: Reader) -> dict[str, Any]:
+    return {
+        "report": form.raw("report"),
+        "symbol": form.required("symbol", "the list's symbol, CMW/C/<CODE>/Q/<n>"),
+        "issued": form.required("issued", "the date it was issued"),
+        "replies_received": form.text("replies_received"),
+        "replies_symbol": form.text("replies_symbol"),
+        "source": form.text("source"),
+    }
+
+
+def read_observations(form: Reader) -> dict[str, Any]:
+    next_mode = form.raw("next_due_mode") or None
+    return {
+        "number": form.whole_number("number", "n of CMW/C/<CODE>/CO/<n>"),
+        "symbol": form.required("symbol", "the symbol, CMW/C/<CODE>/CO/<n>"),
+        "adopted": form.required("adopted", "the date they were adopted"),
+        "session_number": form.whole_number("session", "the Committee's session number")
+        if form.raw("session")
+        else None,
+        "next_numbers": form.text("next_numbers"),
+        "next_due": form.text("next_due"),
+        "next_due_mode": next_mode,
+        "follow_up_due": form.text("follow_up_due"),
+        "follow_up": "none" not in form.all_of("no_follow_up"),
+        "follow_up_paragraphs": form.text("follow_up_paragraphs"),
+        "source": form.text("source"),
+    }
+
+
+def read_follow_up(form: Reader) -> dict[str, Any]:
+    return {
+        "number": form.whole_number("number", "n of the concluding observations"),
+        "received": form.required("received", "the date it was received"),
+        "symbol": form.text("symbol"),
+        "source": form.text("source"),
     }
 
 
@@ -90,6 +144,14 @@ def said_review(row: Any, name: str) -> str:
     numbers = report_numbers(row.first_number, row.last_number)
     when = long_date(row.date)
     return f"the review of {name} (report {numbers}) at session {row.session}, {when}"
+
+
+def said_document(row: Any, name: str) -> str:
+    return f"{row.symbol} of {name}"
+
+
+def said_follow_up(row: Any, name: str) -> str:
+    return f"the follow-up information of {name} on its concluding observations {row.number}"
 
 
 def said_decision(row: Any, name: str) -> str:
@@ -193,10 +255,17 @@ FORMS = {
         (
             STATE,
             Field("numbers", "Report number(s) considered", required=True, hint="2, or 2-3."),
-            Field("session", "Session", "number", required=True),
+            Field("session", "Session", "number"),
             Field("date", "First day", "date", required=True),
             Field("end_date", "Last day", "date", hint="If the dialogue took more than a day."),
             Field("symbol", "Concluding observations", hint="CMW/C/<CODE>/CO/<n>; " + SYMBOL_HINT),
+            Field(
+                "without_report",
+                "In the absence of a report",
+                "checkboxes",
+                choices=(("yes", "the State was considered without a report (rule 34)"),),
+            ),
+            Field("source", "Source", hint="The UN document this is read in."),
         ),
         read_review,
         recording.record_review,
@@ -225,6 +294,90 @@ FORMS = {
         read_decision,
         recording.record_decision,
         said_decision,
+    ),
+    "loipr": FactForm(
+        "loipr",
+        "Record a list of issues prior to reporting",
+        "Simplified procedure: the State's replies are report n, due on the list's deadline.",
+        (
+            STATE,
+            Field("report", "Report number", "number", required=True),
+            Field("symbol", "Symbol", required=True, placeholder="CMW/C/<CODE>/QPR/<n>"),
+            Field("transmitted", "Transmitted", required=True, hint=DOCUMENT_DATE_HINT),
+            Field("deadline", "Replies due", hint=DOCUMENT_DATE_HINT),
+            Field("source", "Source", hint="The UN document this is read in."),
+        ),
+        read_loipr,
+        practice.record_loipr,
+        said_document,
+    ),
+    "list-of-issues": FactForm(
+        "list-of-issues",
+        "Record a list of issues",
+        "Standard procedure: the replies come before the dialogue; they are not a report.",
+        (
+            STATE,
+            Field("report", "Report number(s)", required=True, hint="2, or 2-3."),
+            Field("symbol", "Symbol", required=True, placeholder="CMW/C/<CODE>/Q/<n>"),
+            Field("issued", "Issued", required=True, hint=DOCUMENT_DATE_HINT),
+            Field("replies_received", "Replies received", hint=DOCUMENT_DATE_HINT),
+            Field("replies_symbol", "Replies' symbol", placeholder="CMW/C/<CODE>/Q/<n>/Add.1"),
+            Field("source", "Source", hint="The UN document this is read in."),
+        ),
+        read_list_of_issues,
+        practice.record_list_of_issues,
+        said_document,
+    ),
+    "observations": FactForm(
+        "observations",
+        "Record concluding observations",
+        "They fix the next report's date, or leave it to the review calendar, and ask for "
+        "follow-up information (by default within two years).",
+        (
+            STATE,
+            Field("number", "Number", "number", required=True, hint="n in CMW/C/<CODE>/CO/<n>."),
+            Field("symbol", "Symbol", required=True, placeholder="CMW/C/<CODE>/CO/<n>"),
+            Field("adopted", "Adopted", required=True, hint=DOCUMENT_DATE_HINT),
+            Field("session", "Session", "number"),
+            Field("next_numbers", "Next report", hint="The number they ask for: 3, or 3-4."),
+            Field("next_due", "Next report due", hint=DOCUMENT_DATE_HINT),
+            Field(
+                "next_due_mode",
+                "Its date",
+                "radio",
+                choices=(
+                    ("", "as given above (or not on record)"),
+                    ("review_calendar", "to be set under the predictable review calendar"),
+                ),
+            ),
+            Field("follow_up_due", "Follow-up due", hint="Empty: two years after adoption."),
+            Field(
+                "no_follow_up",
+                "No follow-up",
+                "checkboxes",
+                choices=(("none", "they ask for no follow-up information"),),
+            ),
+            Field("follow_up_paragraphs", "Follow-up paragraphs", placeholder="17, 23, 29"),
+            Field("source", "Source", hint="The UN document this is read in."),
+        ),
+        read_observations,
+        practice.record_observations,
+        said_document,
+    ),
+    "follow-up": FactForm(
+        "follow-up",
+        "Record follow-up information received",
+        "The State's follow-up on the priority recommendations of concluding observations.",
+        (
+            STATE,
+            Field("number", "Concluding observations number", "number", required=True),
+            Field("received", "Received", required=True, hint=DOCUMENT_DATE_HINT),
+            Field("symbol", "Symbol", placeholder="CMW/C/<CODE>/FCO/<n>"),
+            Field("source", "Source", hint="The UN document this is read in."),
+        ),
+        read_follow_up,
+        practice.record_follow_up,
+        said_follow_up,
     ),
 }
 

@@ -316,3 +316,47 @@ def test_sign_out_ends_the_session(officer: TestClient) -> None:
     assert response.status_code == 303
     assert officer.get("/outbox").status_code == 303
     assert "Signed out." in officer.get("/").text
+
+
+def test_recording_the_committees_documents_through_the_forms(
+    officer: TestClient, engine: Engine
+) -> None:
+    form = officer.get("/record/observations", params={"state": "ZWE"})
+    assert form.status_code == 200
+    assert "to be set under the predictable review calendar" in form.text
+    loipr = submit(
+        officer,
+        "loipr",
+        {"state": "ZWE", "report": "1", "symbol": "CMW/C/ZWE/QPR/1", "transmitted": "2025-10",
+         "deadline": "2026-10-01"},
+    )  # fmt: skip
+    assert loipr.status_code == 303, loipr.text
+    shown = text_of(officer.get("/states/ZWE", params={"as_of": "2026-11-01"}).text)
+    assert "Recorded CMW/C/ZWE/QPR/1 of Zimbabwe." in shown
+    assert "List of issues prior to reporting (report 1) CMW/C/ZWE/QPR/1 October 2025" in shown
+    assert "1 initial report 1 October 2026 CMW/C/ZWE/QPR/1 overdue unverified" in shown
+
+    observations = submit(
+        officer,
+        "observations",
+        {"state": "ZWE", "number": "1", "symbol": "CMW/C/ZWE/CO/1", "adopted": "2026-04-10",
+         "next_numbers": "2", "next_due_mode": "review_calendar"},
+    )  # fmt: skip
+    assert observations.status_code == 303, observations.text
+    shown = text_of(officer.get("/states/ZWE", params={"as_of": "2026-11-01"}).text)
+    assert "next report: date to be set under the review calendar; follow-up due 10 April 2028" in (
+        shown
+    )
+    assert "2 second periodic report – CMW/C/ZWE/CO/1: date to be set" in shown
+
+    audits = count(engine, models.AuditEntry)
+    early = submit(officer, "follow-up", {"state": "ZWE", "number": "1", "received": "2026-01-01"})
+    assert early.status_code == 409
+    assert "comes before the concluding observations CMW/C/ZWE/CO/1 it follows up" in early.text
+    bad_date = submit(
+        officer, "loipr",
+        {"state": "ZWE", "report": "2", "symbol": "CMW/C/ZWE/QPR/2", "transmitted": "soon"},
+    )  # fmt: skip
+    assert bad_date.status_code == 422
+    assert 'id="transmitted-error"' in bad_date.text
+    assert count(engine, models.AuditEntry) == audits
