@@ -153,9 +153,25 @@ def init() -> None:
         with transaction(session_factory(eng)) as session:
             if is_empty(session):
                 result = load_bundled_record(session)
+                record = load_record(session)
                 typer.echo(
-                    f"loaded the bundled ICRMW record: {len(load_record(session).states)} States, "
+                    f"loaded the bundled ICRMW record: {len(record.states)} States, "
                     f"{result.added} depositary actions"
+                )
+                typer.echo(
+                    "and the Committee's reporting record: "
+                    + ", ".join(
+                        f"{sum(len(v) for v in facts.values())} {name}"
+                        for name, facts in (
+                            ("reports received", record.reports),
+                            ("reviews", record.reviews),
+                            ("concluding observations", record.observations),
+                            ("lists of issues prior to reporting", record.loiprs),
+                            ("lists of issues", record.lists_of_issues),
+                            ("Committee-set dates", record.decisions),
+                            ("follow-up received", record.follow_ups),
+                        )
+                    )
                 )
             else:
                 typer.echo("the database already holds a record; nothing loaded")
@@ -488,7 +504,7 @@ def is_action_file(path: Path) -> bool:
     """The depositary-action CSV (the header import has always taken)."""
     first = record_files.read_text(path).splitlines()[:1]
     columns = {c.strip() for c in first[0].split(",")} if first else set()
-    return {"action", "articles"} <= columns
+    return "action" in columns
 
 
 Code = Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code.")]

@@ -104,7 +104,9 @@ def constraint_message(error: IntegrityError) -> str:
     return "the write conflicts with the record; nothing was written"
 
 
-def parse_action_kind(text: str) -> ActionKind:
+def parse_action_kind(text: str | None) -> ActionKind:
+    if text is None:
+        raise InvalidInput("action: an action needs its kind")
     try:
         return ActionKind(text.strip().lower().replace(" ", "_"))
     except ValueError:
@@ -116,7 +118,7 @@ def build_action(
     code: str,
     action: str | ActionKind,
     day: date,
-    articles: str | Iterable[int] = (),
+    articles: str | Iterable[int] | None = (),
     source: str | None = None,
     effective: date | None = None,
     notification: str | None = None,
@@ -126,7 +128,8 @@ def build_action(
     """Check one action's own fields (not yet against the record)."""
     kind = action if isinstance(action, ActionKind) else parse_action_kind(action)
     check_record_date(day)
-    parsed = parse_articles(articles if isinstance(articles, str) else tuple(articles))
+    # None (a correction's explicit null) means no articles.
+    parsed = parse_articles(articles if isinstance(articles, str) else tuple(articles or ()))
     if kind in (ActionKind.DECLARATION, ActionKind.WITHDRAWAL):
         if not parsed:
             raise InvalidInput(f"articles: a {kind.value} must name article 76 and/or 77")

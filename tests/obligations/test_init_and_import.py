@@ -30,7 +30,7 @@ def test_init_on_a_fresh_machine_uses_a_sqlite_file_and_loads_the_record(tmp_pat
     database = tmp_path / "treaty-obligations" / "obligations.sqlite3"
     assert str(database) in first.stdout
     assert database.exists()
-    assert "195 States, 102 depositary actions" in first.stdout
+    assert "195 States, 103 depositary actions" in first.stdout
     again = _console("init", env=env)
     assert again.returncode == 0
     assert "nothing loaded" in again.stdout
@@ -47,7 +47,7 @@ def test_init_on_postgresql(postgres_schema_url: str, capsys: pytest.CaptureFixt
     try:
         result = run_cli(capsys, url, "init")
         assert result.code == 0, result.err
-        assert "195 States, 102 depositary actions" in result.out
+        assert "195 States, 103 depositary actions" in result.out
         assert run_cli(capsys, url, "status", "--json").json()["entry_into_force"] == "2003-07-01"
     finally:
         with admin.begin() as connection:
