@@ -171,7 +171,14 @@ def notice_context(
         "state": {"code": code, "name": assessment.name},
         "as_of": as_of,
         "subject_reports": [
-            {"number": s.report.number, "due": s.due, "kind": s.stage.kind} for s in owed
+            {
+                "number": s.report.number,
+                "due": as_given(s.due, s.report.due_precision),
+                "kind": s.report.kind,
+                "basis": s.report.basis,
+                "stage": s.stage.kind,
+            }
+            for s in owed
         ],
         "overdue": overdue,
         "upcoming": upcoming,

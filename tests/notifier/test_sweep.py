@@ -11,7 +11,7 @@ from notifier.models import OutboxMessage, OutboxRecipient
 from notifier.outbox import list_messages
 from notifier.service import run_sweep
 from notifier.transports import transport_from
-from obligations import recording
+from obligations import practice, recording
 from obligations.db import transaction
 from tests.notifier.conftest import SmtpServer, add_contact, config_for
 
@@ -162,3 +162,41 @@ def test_inactive_contacts_and_states_without_contacts_get_nothing(
         contacts.update_contact(session, row, active=False)
     assert sweep(factory, smtp, TODAY) == 1
     assert [str(r.message["To"]) for r in smtp.handler.received] == ["ana@minex.gob.gt"]
+
+
+def test_unverified_items_are_not_reminded(
+    factory: sessionmaker[Session], smtp: SmtpServer
+) -> None:
+    # The bundled record as shipped: Guatemala's history is researched up to its first
+    # concluding observations (2011), so what it owes today may have been moved since.
+    add_contact(factory, "GTM", "ana@minex.gob.gt", "es")
+    assert sweep(factory, smtp, TODAY) == 0
+    assert smtp.handler.received == []
+    # As at a date the researched history reaches, the overdue report is reminded.
+    assert sweep(factory, smtp, date(2010, 6, 30)) == 1
+    with transaction(factory) as session:
+        practice.record_history(session, "GTM", None, kept_current=True)
+    assert sweep(factory, smtp, TODAY) == 1
+
+
+def test_follow_up_information_is_reminded_with_its_own_symbol(
+    factory: sessionmaker[Session], smtp: SmtpServer
+) -> None:
+    add_contact(factory, "ZWE", "focal@example.zw", "en")
+    with transaction(factory) as session:
+        # Zimbabwe's initial report is not yet asked for here: only follow-up is owed.
+        recording.record_decision(session, "ZWE", 1, "2030-01-01", "2025-04-01")
+        practice.record_observations(
+            session, "ZWE", 1, "CMW/C/ZWE/CO/1", "2025-06-01", follow_up_due="2026-02-01"
+        )
+    assert sweep(factory, smtp, date(2026, 2, 2)) == 1
+    (received,) = smtp.handler.received
+    text = body(received.message, "plain")
+    assert received.message["Subject"] == (
+        "ICRMW: follow-up information on the concluding observations CMW/C/ZWE/CO/1 of "
+        "Zimbabwe overdue, due on 1 February 2026"
+    )
+    assert "Follow-up information on the concluding observations CMW/C/ZWE/CO/1 " in text
+    assert "(expected symbol CMW/C/ZWE/FCO/1)" in text
+    # The follow-up and report 1 are separate items: a later sweep does not repeat it.
+    assert sweep(factory, smtp, date(2026, 2, 3)) == 0
