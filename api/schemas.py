@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.dates import IsoDate
+
 Numbers = Annotated[
     list[Annotated[int, Field(ge=1, le=99)]],
     Field(min_length=1, max_length=2, description="[first, last] report numbers (or [n])."),
+]
+DocumentDate = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        description="YYYY-MM-DD, or YYYY-MM / YYYY when the document gives only that",
+        examples=["2017-04-15", "2018"],
+    ),
 ]
 Text = Annotated[str, Field(max_length=200)]
 Symbol = Annotated[str, Field(max_length=64, description="UN document symbol, CMW/C/<CODE>/…")]
@@ -33,34 +42,34 @@ ActionName = Literal[
 
 class ActionIn(Body):
     action: ActionName
-    date: dt.date
+    date: IsoDate
     articles: list[Literal[76, 77]] = []
     source: Text | None = None
-    effective: dt.date | None = None
+    effective: IsoDate | None = None
     notification: Annotated[str, Field(max_length=64)] | None = None
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class ActionPatch(Body):
     action: ActionName | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     articles: list[Literal[76, 77]] | None = None
     source: Text | None = None
-    effective: dt.date | None = None
+    effective: IsoDate | None = None
     notification: Annotated[str, Field(max_length=64)] | None = None
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class ReportIn(Body):
     numbers: Numbers
-    received: dt.date
+    received: IsoDate
     symbol: Symbol | None = None
     procedure: Literal["standard", "simplified"] = "standard"
 
 
 class ReportPatch(Body):
     numbers: Numbers | None = None
-    received: dt.date | None = None
+    received: IsoDate | None = None
     symbol: Symbol | None = None
     procedure: Literal["standard", "simplified"] | None = None
 
@@ -68,8 +77,8 @@ class ReportPatch(Body):
 class ReviewIn(Body):
     numbers: Numbers
     session: Annotated[int, Field(ge=1, le=999)] | None = None
-    date: dt.date
-    end_date: dt.date | None = None
+    date: IsoDate
+    end_date: IsoDate | None = None
     symbol: Symbol | None = None
     without_report: bool = Field(False, description="In the absence of a report (rule 34).")
     source: Annotated[str, Field(max_length=500)] | None = None
@@ -78,23 +87,23 @@ class ReviewIn(Body):
 class ReviewPatch(Body):
     numbers: Numbers | None = None
     session: Annotated[int, Field(ge=1, le=999)] | None = None
-    date: dt.date | None = None
-    end_date: dt.date | None = None
+    date: IsoDate | None = None
+    end_date: IsoDate | None = None
     symbol: Symbol | None = None
 
 
 class DecisionIn(Body):
     report: Annotated[int, Field(ge=1, le=99)]
-    due: dt.date
-    decided: dt.date
+    due: DocumentDate
+    decided: IsoDate
     symbol: Symbol | None = None
     kind: Literal["fix_due_date", "request_report"] = "fix_due_date"
 
 
 class DecisionPatch(Body):
     report: Annotated[int, Field(ge=1, le=99)] | None = None
-    due: dt.date | None = None
-    decided: dt.date | None = None
+    due: IsoDate | None = None
+    decided: IsoDate | None = None
     symbol: Symbol | None = None
     kind: Literal["fix_due_date", "request_report"] | None = None
 
@@ -115,14 +124,6 @@ class ContactPatch(Body):
     active: bool | None = None
 
 
-DocumentDate = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-        description="YYYY-MM-DD, or YYYY-MM / YYYY when the document gives only that",
-        examples=["2017-04-15", "2018"],
-    ),
-]
 Source = Annotated[str, Field(max_length=500, description="The UN document it was read in.")]
 
 

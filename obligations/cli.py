@@ -508,6 +508,8 @@ def is_action_file(path: Path) -> bool:
 
 
 Code = Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code.")]
+# Ids are the database's INTEGER: a larger number names no row (and would overflow a query).
+MAX_ID = 2**31 - 1
 Symbol = Annotated[str | None, typer.Option(help="UN document symbol, CMW/C/<CODE>/...")]
 
 
@@ -692,7 +694,9 @@ def contact_list(
 
 
 @contact_app.command("remove")
-def contact_remove(contact_id: Annotated[int, typer.Argument(help="The contact's id.")]) -> None:
+def contact_remove(
+    contact_id: Annotated[int, typer.Argument(help="The contact's id.", min=1, max=MAX_ID)],
+) -> None:
     """Remove a contact."""
     with writing() as session:
         row = contacts.get_contact(session, contact_id)
@@ -742,7 +746,9 @@ def token_list(json_: Json = False) -> None:
 
 
 @token_app.command("revoke")
-def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's id.")]) -> None:
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id.", min=1, max=MAX_ID)],
+) -> None:
     """Revoke a token; requests bearing it are refused from now on."""
     with writing() as session:
         row = tokens.revoke_token(session, token_id)
@@ -755,7 +761,7 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="The token's id.")
 @app.command()
 def audit(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_ID)] = 0,
     state_code: Annotated[str | None, typer.Option("--state", help="Only this State.")] = None,
     json_: Json = False,
 ) -> None:

@@ -133,7 +133,7 @@ def downgrade() -> None:
         batch.drop_constraint("uq_review", type_="unique")
         batch.drop_column("source")
         batch.drop_column("without_report")
-        batch.alter_column("session", existing_type=sa.Integer(), nullable=False)
+        # `session` stays nullable: reviews known only by their dates cannot take a session.
     with op.batch_alter_table("reports") as batch:
         batch.drop_constraint("uq_report_last", type_="unique")
         batch.drop_constraint("uq_report_first", type_="unique")
@@ -141,6 +141,6 @@ def downgrade() -> None:
         batch.drop_column("received_precision")
     with op.batch_alter_table("depositary_actions") as batch:
         batch.drop_column("date_precision")
-    with op.batch_alter_table("states") as batch:
-        batch.drop_column("history_note")
-        batch.drop_column("history_researched_until")
+    # Not a batch: rebuilding `states` on SQLite would break every foreign key to it.
+    op.execute("ALTER TABLE states DROP COLUMN history_note")
+    op.execute("ALTER TABLE states DROP COLUMN history_researched_until")

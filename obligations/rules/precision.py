@@ -19,7 +19,7 @@ class Precision(StrEnum):
     YEAR = "year"
 
 
-_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 
 
 def period_end(year: int, month: int | None = None) -> date:
