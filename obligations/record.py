@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,7 +72,8 @@ def format_articles(articles: tuple[int, ...] | list[int]) -> str:
     return ";".join(str(a) for a in sorted(articles))
 
 
-def to_action(row: models.DepositaryAction) -> Action:
+# The to_* functions take an ORM object or a Core row: both read columns by name.
+def to_action(row: Any) -> Action:
     return Action(
         state=row.state_code,
         action=ActionKind(row.action),
@@ -84,7 +87,7 @@ def to_action(row: models.DepositaryAction) -> Action:
     )
 
 
-def to_report(row: models.ReportReceived) -> ReportReceived:
+def to_report(row: Any) -> ReportReceived:
     return ReportReceived(
         row.first_number,
         row.last_number,
@@ -95,7 +98,7 @@ def to_report(row: models.ReportReceived) -> ReportReceived:
     )
 
 
-def to_review(row: models.Review) -> Review:
+def to_review(row: Any) -> Review:
     return Review(
         row.first_number,
         row.last_number,
@@ -107,7 +110,7 @@ def to_review(row: models.Review) -> Review:
     )
 
 
-def to_decision(row: models.CommitteeDecision) -> Decision:
+def to_decision(row: Any) -> Decision:
     return Decision(
         row.report_number,
         row.due,
@@ -118,7 +121,7 @@ def to_decision(row: models.CommitteeDecision) -> Decision:
     )
 
 
-def to_loipr(row: models.ListOfIssuesPriorToReporting) -> Loipr:
+def to_loipr(row: Any) -> Loipr:
     return Loipr(
         row.report_number,
         row.symbol,
@@ -129,7 +132,7 @@ def to_loipr(row: models.ListOfIssuesPriorToReporting) -> Loipr:
     )
 
 
-def to_list_of_issues(row: models.ListOfIssues) -> ListOfIssues:
+def to_list_of_issues(row: Any) -> ListOfIssues:
     return ListOfIssues(
         row.report_number,
         row.symbol,
@@ -141,7 +144,7 @@ def to_list_of_issues(row: models.ListOfIssues) -> ListOfIssues:
     )
 
 
-def to_observations(row: models.ConcludingObservations) -> Observations:
+def to_observations(row: Any) -> Observations:
     return Observations(
         row.number,
         row.symbol,
@@ -159,7 +162,7 @@ def to_observations(row: models.ConcludingObservations) -> Observations:
     )
 
 
-def to_follow_up(row: models.FollowUpReceived) -> FollowUp:
+def to_follow_up(row: Any) -> FollowUp:
     return FollowUp(row.number, row.received, row.symbol, Precision(row.received_precision))
 
 
@@ -180,23 +183,30 @@ def load_states(session: Session) -> dict[str, StateEntry]:
     }
 
 
+def plain_rows(session: Session, model: type[models.Base]) -> Iterator[Any]:
+    """A table's rows as plain Core rows (attribute access by column name, like the ORM's),
+    without building ORM objects or filling the session's identity map."""
+    table = model.__table__
+    return iter(session.execute(select(*table.columns)))
+
+
 def load_record(session: Session) -> Record:
     """Read every fact, one query per kind; the rules then work in memory."""
     record = Record(load_states(session))
-    for action_row in session.scalars(select(models.DepositaryAction)):
+    for action_row in plain_rows(session, models.DepositaryAction):
         record.actions[action_row.state_code].append(to_action(action_row))
-    for report_row in session.scalars(select(models.ReportReceived)):
+    for report_row in plain_rows(session, models.ReportReceived):
         record.reports[report_row.state_code].append(to_report(report_row))
-    for review_row in session.scalars(select(models.Review)):
+    for review_row in plain_rows(session, models.Review):
         record.reviews[review_row.state_code].append(to_review(review_row))
-    for decision_row in session.scalars(select(models.CommitteeDecision)):
+    for decision_row in plain_rows(session, models.CommitteeDecision):
         record.decisions[decision_row.state_code].append(to_decision(decision_row))
-    for loipr_row in session.scalars(select(models.ListOfIssuesPriorToReporting)):
+    for loipr_row in plain_rows(session, models.ListOfIssuesPriorToReporting):
         record.loiprs[loipr_row.state_code].append(to_loipr(loipr_row))
-    for list_row in session.scalars(select(models.ListOfIssues)):
+    for list_row in plain_rows(session, models.ListOfIssues):
         record.lists_of_issues[list_row.state_code].append(to_list_of_issues(list_row))
-    for co_row in session.scalars(select(models.ConcludingObservations)):
+    for co_row in plain_rows(session, models.ConcludingObservations):
         record.observations[co_row.state_code].append(to_observations(co_row))
-    for follow_row in session.scalars(select(models.FollowUpReceived)):
+    for follow_row in plain_rows(session, models.FollowUpReceived):
         record.follow_ups[follow_row.state_code].append(to_follow_up(follow_row))
     return record
