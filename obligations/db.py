@@ -95,6 +95,9 @@ def make_engine(url: str) -> Engine:
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        # No server-side prepared statements: PostgreSQL would reuse a generic plan made while
+        # a table (the outbox) was empty, and a later sweep's key lookups crawl (issue 13).
+        connect_args["prepare_threshold"] = None
     # pool_pre_ping: after a database restart, a pooled connection is replaced, not failed.
     engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
     if parsed.get_backend_name() == "sqlite":
