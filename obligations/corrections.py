@@ -52,7 +52,7 @@ def get_fact(session: Session, entity: str, fact_id: int, state: str | None = No
 def check_state_record(session: Session, code: str) -> None:
     """Everything recorded for one State must still hold together."""
     session.flush()
-    check_state_facts(load_record(session), code)
+    check_state_facts(load_record(session, code), code)
 
 
 def check_state_facts(record: Record, code: str) -> None:
@@ -215,7 +215,7 @@ def delete_fact(session: Session, row: Any) -> None:
     so a corrections call can remove the row that conflicts."""
     code = row.state_code
     try:
-        check_state_facts(load_record(session), code)
+        check_state_facts(load_record(session, code), code)
     except Conflict:
         session.delete(row)
         session.flush()

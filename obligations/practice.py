@@ -77,7 +77,7 @@ def record_loipr(
     due, due_precision = _optional(deadline, "deadline")
     if due is not None and due < sent:
         raise InvalidInput("deadline: the replies cannot be due before the list was transmitted")
-    record = load_record(session)
+    record = load_record(session, state.code)
     require_bound(record, state.code, sent, "a list of issues prior to reporting")
     for received in record.reports.get(state.code, []):
         if received.covers(number) and received.received <= sent:
@@ -123,7 +123,7 @@ def record_list_of_issues(
         replies, replies_precision = _fact_date(replies_received, "replies_received")
         if replies < day:
             raise InvalidInput("replies_received: the replies cannot come before the list")
-    record = load_record(session)
+    record = load_record(session, state.code)
     require_bound(record, state.code, day, "a list of issues")
     if any(x.symbol == symbol for x in record.lists_of_issues.get(state.code, [])):
         raise Conflict(f"{state.code}: {symbol} is already on record")
@@ -181,7 +181,7 @@ def record_observations(
         follow = None
     if follow is not None and follow <= day:
         raise InvalidInput("follow_up_due: follow-up must fall due after the adoption")
-    record = load_record(session)
+    record = load_record(session, state.code)
     require_bound(record, state.code, day, "concluding observations")
     if any(x.number == co_number for x in record.observations.get(state.code, [])):
         raise Conflict(f"{state.code}: concluding observations {symbol} are already on record")
@@ -237,7 +237,7 @@ def record_follow_up(
     state = lock_state(session, code)
     co_number, _ = parse_numbers(number, "number")
     day, precision = _fact_date(received, "received")
-    record = load_record(session)
+    record = load_record(session, state.code)
     observations = [x for x in record.observations.get(state.code, []) if x.number == co_number]
     if not observations:
         raise Conflict(f"{state.code}: no concluding observations number {co_number} on record")

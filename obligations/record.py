@@ -183,30 +183,39 @@ def load_states(session: Session) -> dict[str, StateEntry]:
     }
 
 
-def plain_rows(session: Session, model: type[models.Base]) -> Iterator[Any]:
-    """A table's rows as plain Core rows (attribute access by column name, like the ORM's),
-    without building ORM objects or filling the session's identity map."""
+def plain_rows(
+    session: Session, model: type[models.Base], state: str | None = None
+) -> Iterator[Any]:
+    """A table's rows (one State's, if given) as plain Core rows, read by column name like
+    the ORM's, without building ORM objects or filling the session's identity map."""
     table = model.__table__
-    return iter(session.execute(select(*table.columns)))
+    query = select(*table.columns)
+    if state is not None:
+        query = query.where(table.c.state_code == state)
+    return iter(session.execute(query))
 
 
-def load_record(session: Session) -> Record:
-    """Read every fact, one query per kind; the rules then work in memory."""
+def load_record(session: Session, state: str | None = None) -> Record:
+    """Read every fact, one query per kind; the rules then work in memory.
+
+    With `state`, the reporting facts are that State's only (a write checks one State);
+    depositary actions are always all, since the Convention's entry into force needs them.
+    """
     record = Record(load_states(session))
     for action_row in plain_rows(session, models.DepositaryAction):
         record.actions[action_row.state_code].append(to_action(action_row))
-    for report_row in plain_rows(session, models.ReportReceived):
+    for report_row in plain_rows(session, models.ReportReceived, state):
         record.reports[report_row.state_code].append(to_report(report_row))
-    for review_row in plain_rows(session, models.Review):
+    for review_row in plain_rows(session, models.Review, state):
         record.reviews[review_row.state_code].append(to_review(review_row))
-    for decision_row in plain_rows(session, models.CommitteeDecision):
+    for decision_row in plain_rows(session, models.CommitteeDecision, state):
         record.decisions[decision_row.state_code].append(to_decision(decision_row))
-    for loipr_row in plain_rows(session, models.ListOfIssuesPriorToReporting):
+    for loipr_row in plain_rows(session, models.ListOfIssuesPriorToReporting, state):
         record.loiprs[loipr_row.state_code].append(to_loipr(loipr_row))
-    for list_row in plain_rows(session, models.ListOfIssues):
+    for list_row in plain_rows(session, models.ListOfIssues, state):
         record.lists_of_issues[list_row.state_code].append(to_list_of_issues(list_row))
-    for co_row in plain_rows(session, models.ConcludingObservations):
+    for co_row in plain_rows(session, models.ConcludingObservations, state):
         record.observations[co_row.state_code].append(to_observations(co_row))
-    for follow_row in plain_rows(session, models.FollowUpReceived):
+    for follow_row in plain_rows(session, models.FollowUpReceived, state):
         record.follow_ups[follow_row.state_code].append(to_follow_up(follow_row))
     return record

@@ -218,7 +218,7 @@ def record_action(
     new = build_action(
         state.code, action, day, articles, source, effective, notification, note, precision
     )
-    check_timeline(load_record(session), state.code, [new])
+    check_timeline(load_record(session, state.code), state.code, [new])
     return add_action_row(session, new)
 
 
@@ -259,7 +259,7 @@ def record_report(
         kind = Procedure(procedure)
     except ValueError:
         raise InvalidInput("procedure: must be 'standard' or 'simplified'") from None
-    record = load_record(session)
+    record = load_record(session, state.code)
     require_bound(record, state.code, received, "a report received")
     for earlier in record.reports.get(state.code, []):
         if earlier.first <= last and first <= earlier.last:
@@ -302,7 +302,7 @@ def record_review(
     if end_date is not None and end_date < day:
         raise InvalidInput("end_date: the review cannot end before it starts")
     symbol = check_symbol(symbol, state.code)
-    record = load_record(session)
+    record = load_record(session, state.code)
     require_bound(record, state.code, day, "a review")
     for earlier in record.reviews.get(state.code, []):
         if (earlier.first, earlier.last, earlier.date) == (first, last, day):
@@ -350,7 +350,7 @@ def record_decision(
         decision_kind = DecisionKind(kind)
     except ValueError:
         raise InvalidInput("kind: must be 'fix_due_date' or 'request_report'") from None
-    record = load_record(session)
+    record = load_record(session, state.code)
     bound = require_bound(record, state.code, decided, "a Committee decision")
     new = Decision(number, due, decided, decision_kind, symbol, due_precision)
     existing = record.decisions.get(state.code, [])
