@@ -51,6 +51,7 @@ def report_view(row: models.ReportReceived) -> dict[str, Any]:
         "received": row.received,
         "symbol": row.symbol,
         "procedure": row.procedure,
+        "source": row.source,
     }
 
 
@@ -77,6 +78,7 @@ def decision_view(row: models.CommitteeDecision) -> dict[str, Any]:
         "decided": row.decided,
         "symbol": row.symbol,
         "kind": row.kind,
+        "source": row.source,
     }
 
 

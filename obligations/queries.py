@@ -231,6 +231,7 @@ class ReportView:
     symbol: str | None
     # False where the record may lack what set or discharged it (see HistoryView).
     verified: bool
+    source: str | None  # the document the receipt was read in
 
     @classmethod
     def of(cls, r: ReportObligation | FollowUpObligation, verified: bool) -> ReportView:
@@ -243,6 +244,7 @@ class ReportView:
             as_given(r.received, r.received_precision),
             r.symbol,
             verified,
+            r.source,
         )
 
 
@@ -254,6 +256,7 @@ class ReviewView:
     end_date: dt.date | None
     without_report: bool
     symbol: str | None
+    source: str | None
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,7 @@ class LoiprView:
     symbol: str
     transmitted: date | str | None
     deadline: date | str | None
+    source: str | None
 
 
 @dataclass(frozen=True)
@@ -271,6 +275,7 @@ class ListOfIssuesView:
     issued: date | str | None
     replies_received: date | str | None
     replies_symbol: str | None
+    source: str | None
 
 
 @dataclass(frozen=True)
@@ -283,6 +288,7 @@ class ObservationsView:
     next_due: date | str | None
     next_due_mode: str
     follow_up_due: date | str | None
+    source: str | None
 
 
 @dataclass(frozen=True)
@@ -380,7 +386,8 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
                 r.end_date,
                 r.without_report,
                 r.symbol,
-            )  # fmt: skip
+                r.source,
+            )
             for r in reviews
         ],
         lists_of_issues_prior_to_reporting=[
@@ -389,6 +396,7 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
                 x.symbol,
                 as_given(x.transmitted, x.transmitted_precision),
                 as_given(x.deadline, x.deadline_precision),
+                x.source,
             )
             for x in loiprs
         ],
@@ -404,7 +412,8 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
                     x.replies_precision,
                 ),
                 x.replies_symbol if x.replies_received and x.replies_received <= as_of else None,
-            )  # fmt: skip
+                x.source,
+            )
             for x in lists
         ],
         concluding_observations=[
@@ -419,6 +428,7 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
                 as_given(x.next_due, x.next_due_precision),
                 x.next_due_mode.value,
                 as_given(x.follow_up_due, x.follow_up_precision),
+                x.source,
             )
             for x in observations
         ],

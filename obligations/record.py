@@ -95,6 +95,7 @@ def to_report(row: Any) -> ReportReceived:
         row.symbol,
         Procedure(row.procedure),
         Precision(row.received_precision),
+        row.source,
     )
 
 
@@ -107,6 +108,7 @@ def to_review(row: Any) -> Review:
         row.end_date,
         row.symbol,
         row.without_report,
+        row.source,
     )
 
 
@@ -118,6 +120,7 @@ def to_decision(row: Any) -> Decision:
         DecisionKind(row.kind),
         row.symbol,
         Precision(row.due_precision),
+        row.source,
     )
 
 
@@ -129,6 +132,7 @@ def to_loipr(row: Any) -> Loipr:
         row.deadline,
         Precision(row.deadline_precision),
         Precision(row.transmitted_precision),
+        row.source,
     )
 
 
@@ -141,6 +145,7 @@ def to_list_of_issues(row: Any) -> ListOfIssues:
         row.replies_symbol,
         Precision(row.issued_precision),
         Precision(row.replies_precision),
+        row.source,
     )
 
 
@@ -159,11 +164,14 @@ def to_observations(row: Any) -> Observations:
         Precision(row.adopted_precision),
         Precision(row.next_due_precision),
         Precision(row.follow_up_precision),
+        row.source,
     )
 
 
 def to_follow_up(row: Any) -> FollowUp:
-    return FollowUp(row.number, row.received, row.symbol, Precision(row.received_precision))
+    return FollowUp(
+        row.number, row.received, row.symbol, Precision(row.received_precision), row.source
+    )
 
 
 def load_states(session: Session) -> dict[str, StateEntry]:

@@ -33,6 +33,17 @@ from obligations.wording import long_date, partial_date, report_title
 UN_DOCUMENTS = "https://undocs.org/"
 
 
+def source_link(source: str | None) -> Markup | str:
+    """A fact's source: the document it was read in, linked to the page it was read on."""
+    if not source:
+        return "–"
+    text, _, rest = source.partition(" <")
+    url = rest.rstrip(">") if rest.startswith("http") else ""
+    if not url:
+        return source
+    return Markup(f'<a href="{escape(url)}" rel="nofollow">{escape(text)}</a>')
+
+
 def document_link(symbol: str | None) -> Markup | str:
     """A UN document symbol linked to the UN's document system; '–' when there is none."""
     if not symbol:
@@ -110,6 +121,7 @@ environment.filters["long_date"] = long_date
 environment.filters["partial_date"] = partial_date
 environment.filters["document"] = document_link
 environment.filters["as_given"] = as_given
+environment.filters["source"] = source_link
 environment.filters["region_name"] = words.region_name
 environment.filters["report_name"] = report_title
 environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)

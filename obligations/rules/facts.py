@@ -80,6 +80,7 @@ class ReportReceived:
     symbol: str | None = None
     procedure: Procedure = Procedure.STANDARD
     received_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in
 
     def covers(self, number: int) -> bool:
         return self.first <= number <= self.last
@@ -96,6 +97,7 @@ class Review:
     end_date: dt.date | None = None
     symbol: str | None = None
     without_report: bool = False
+    source: str | None = None  # the document the fact was read in
 
     def covers(self, number: int) -> bool:
         return self.first <= number <= self.last
@@ -111,6 +113,7 @@ class Decision:
     kind: DecisionKind = DecisionKind.FIX_DUE_DATE
     symbol: str | None = None
     due_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in
 
 
 class NextReportMode(StrEnum):
@@ -132,6 +135,7 @@ class Loipr:
     deadline: dt.date | None = None
     deadline_precision: Precision = Precision.DAY
     transmitted_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class ListOfIssues:
     replies_symbol: str | None = None
     issued_precision: Precision = Precision.DAY
     replies_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,7 @@ class Observations:
     adopted_precision: Precision = Precision.DAY
     next_due_precision: Precision = Precision.DAY
     follow_up_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in
 
 
 @dataclass(frozen=True)
@@ -174,3 +180,4 @@ class FollowUp:
     received: dt.date
     symbol: str | None = None
     received_precision: Precision = Precision.DAY
+    source: str | None = None  # the document the fact was read in

@@ -47,6 +47,7 @@ class ReportObligation:
     symbol: str | None = None
     due_precision: Precision = Precision.DAY
     received_precision: Precision = Precision.DAY
+    source: str | None = None  # where the receipt is recorded from
 
     @property
     def kind(self) -> str:
@@ -65,6 +66,7 @@ class FollowUpObligation:
     symbol: str | None = None
     due_precision: Precision = Precision.DAY
     received_precision: Precision = Precision.DAY
+    source: str | None = None
     kind: str = "follow_up"
 
 
@@ -226,6 +228,7 @@ def _with_status(
                 report.symbol,
                 precision,
                 report.received_precision,
+                report.source,
             )
     for review in reviewed:
         if review.covers(number):
@@ -278,6 +281,7 @@ def follow_up_schedule(
                     answer.symbol,
                     co.follow_up_precision,
                     answer.received_precision,
+                    answer.source,
                 )
             )
         elif co.follow_up_due is not None:

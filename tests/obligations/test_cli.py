@@ -111,6 +111,7 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "received": None,
             "symbol": None,
             "verified": True,
+            "source": None,
         },
         {
             "number": 2,
@@ -121,6 +122,7 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "received": None,
             "symbol": None,
             "verified": True,
+            "source": None,
         },
     ]
     # Guatemala's history is researched up to its first concluding observations.
