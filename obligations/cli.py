@@ -548,8 +548,8 @@ def record_action(
         )
         log_creation(session, cli_actor(), "action", row)
         typer.echo(
-            f"recorded action {row.id}: {row.state_code} {row.action} of {row.date} "
-            f"(source: {row.source})"
+            f"recorded {row.state_code} {row.action} of "
+            f"{as_given(row.date, row.date_precision)} (source: {row.source}; id {row.id})"
         )
 
 
@@ -575,9 +575,9 @@ def record_report(
         )
         log_creation(session, cli_actor(), "report", row)
         typer.echo(
-            f"recorded report {row.id}: {row.state_code} "
-            f"{report_numbers(row.first_number, row.last_number)} received {row.received} "
-            f"({row.symbol or 'no symbol'}, {row.procedure} procedure)"
+            f"recorded {row.state_code} {report_numbers(row.first_number, row.last_number)} "
+            f"received {as_given(row.received, row.received_precision)} "
+            f"({row.symbol or 'no symbol'}, {row.procedure} procedure; id {row.id})"
         )
 
 
@@ -613,8 +613,11 @@ def record_review(
         )
         log_creation(session, cli_actor(), "review", row)
         typer.echo(
-            f"recorded review {row.id}: {row.state_code} at session {row.session} "
-            f"on {row.date} ({row.symbol or 'no symbol'})"
+            f"recorded the review of {row.state_code} "
+            f"{report_numbers(row.first_number, row.last_number)} on {row.date}"
+            + (f" at session {row.session}" if row.session else "")
+            + (" in the absence of a report" if row.without_report else "")
+            + f" ({row.symbol or 'no symbol'}; id {row.id})"
         )
 
 
@@ -644,8 +647,9 @@ def record_decision(
         )
         log_creation(session, cli_actor(), "decision", row)
         typer.echo(
-            f"recorded decision {row.id}: {row.state_code} report {row.report_number} "
-            f"due {row.due} ({row.symbol or 'no symbol'})"
+            f"recorded the Committee decision: {row.state_code} report {row.report_number} "
+            f"due {as_given(row.due, row.due_precision)} ({row.symbol or 'no symbol'}; "
+            f"id {row.id})"
         )
 
 
