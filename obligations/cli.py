@@ -249,7 +249,9 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
     else:
         bound = "not bound by the Convention"
     history = view.history
-    if history.researched_until:
+    if history.kept_current:
+        known = "Reporting history kept current by the secretariat"
+    elif history.researched_until:
         known = f"Reporting history researched up to {history.researched_until}"
     else:
         known = "Reporting history not researched: a report not on record may have been received"

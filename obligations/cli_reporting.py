@@ -19,7 +19,7 @@ from obligations.cli import AsOf, Json, as_of_date, cli_actor, emit, read_record
 from obligations.corrections import check_state_facts
 from obligations.errors import Conflict
 from obligations.queries import assess_acting
-from obligations.record import Record, load_record
+from obligations.record import KEPT_CURRENT, Record, load_record
 from obligations.record_files import FILES, export_record
 from obligations.tables import table
 
@@ -144,7 +144,7 @@ def record_history(
 def history_words(until: date | None) -> str:
     if until is None:
         return "reporting history not researched"
-    if until == practice.KEPT_CURRENT:
+    if until == KEPT_CURRENT:
         return "reporting history kept current by the secretariat"
     return f"reporting history researched up to {until.isoformat()}"
 
@@ -193,8 +193,8 @@ def coverage_rows(record: Record, day: date, sources: dict[str, list[str]]) -> l
         rows.append(
             CoverageRow(
                 a.code, a.name,
-                None if until == practice.KEPT_CURRENT else until,
-                until == practice.KEPT_CURRENT, entry.history_note,
+                None if until == KEPT_CURRENT else until,
+                until == KEPT_CURRENT, entry.history_note,
                 len(record.reports.get(a.code, [])), len(record.reviews.get(a.code, [])),
                 len(record.observations.get(a.code, [])), len(record.loiprs.get(a.code, [])),
                 len(record.lists_of_issues.get(a.code, [])), len(record.decisions.get(a.code, [])),

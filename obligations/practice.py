@@ -18,7 +18,7 @@ from obligations.inputs import (
     parse_numbers,
     parse_partial_date,
 )
-from obligations.record import load_record
+from obligations.record import KEPT_CURRENT, load_record
 from obligations.recording import DEFAULT_SOURCE, lock_state, require_bound, write_row
 from obligations.rules.facts import NextReportMode
 from obligations.rules.precision import Precision, shown
@@ -259,10 +259,6 @@ def record_follow_up(
             source=_source(source),
         ),
     )
-
-
-# A State whose record the secretariat keeps current as documents arrive: always vouched for.
-KEPT_CURRENT = date(9999, 12, 31)
 
 
 def record_history(

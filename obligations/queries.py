@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from obligations import TREATY
 from obligations.errors import Conflict, NotFound
-from obligations.record import Record
+from obligations.record import KEPT_CURRENT, Record
 from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
     GeneralEntryIntoForce,
@@ -297,7 +297,13 @@ class HistoryView:
 
     verified: bool
     researched_until: date | None
+    kept_current: bool  # the secretariat records every document as it comes
     note: str | None
+
+    @classmethod
+    def of(cls, until: date | None, note: str | None) -> HistoryView:
+        kept = until == KEPT_CURRENT
+        return cls(until is not None, None if kept else until, kept, note)
 
 
 @dataclass(frozen=True)
@@ -432,7 +438,7 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
             )
             for x in observations
         ],
-        history=HistoryView(a.verified, entry.history_researched_until, entry.history_note),
+        history=HistoryView.of(entry.history_researched_until, entry.history_note),
         problem=a.problem,
     )
 

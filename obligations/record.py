@@ -29,6 +29,9 @@ from obligations.rules.facts import (
 from obligations.rules.names import FormerName, name_on
 from obligations.rules.precision import Precision
 
+# A State whose record the secretariat keeps current as documents arrive: always vouched for.
+KEPT_CURRENT = date(9999, 12, 31)
+
 
 @dataclass(frozen=True)
 class StateEntry:

@@ -373,7 +373,7 @@ HISTORY_COLUMNS = ("state", "researched_until", "note")
 
 def export_history(session: Session, folder: Path) -> int:
     """How far each State's reporting history is known, as `import` reads it back."""
-    from obligations.practice import KEPT_CURRENT
+    from obligations.record import KEPT_CURRENT
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

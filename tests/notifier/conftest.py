@@ -21,7 +21,7 @@ import notifier  # noqa: F401  (the outbox tables join Base.metadata before any 
 from notifier.config import NotifierConfig
 from obligations import contacts, models
 from obligations.db import make_engine, session_factory, transaction
-from obligations.practice import KEPT_CURRENT
+from obligations.record import KEPT_CURRENT
 
 
 def free_port() -> int:
