@@ -113,7 +113,10 @@ def state(request: Request, code: str, as_of: AsOf = None) -> Response:
     )
 
 
-OVERDUE_COLUMNS = ("code", "name", "number", "kind", "due", "days_overdue", "basis")
+OVERDUE_COLUMNS = (
+    "code", "name", "number", "kind", "due", "days_overdue", "basis", "overdue_from", "region",
+    "verified",
+)  # fmt: skip
 
 
 @router.get("/overdue", summary="Reports overdue as at a date, most overdue first")

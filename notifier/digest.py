@@ -33,6 +33,7 @@ CSV_COLUMNS = [
     "days_until_due",
     "expected_symbol",
     "focal_point_on_file",
+    "verified",
 ]
 
 
@@ -114,6 +115,7 @@ def _csv_row(section: str, line: DigestLine, overdue: object, until: object) -> 
         until,
         line.expected_symbol,
         "yes" if line.has_contact else "no",
+        "yes" if line.verified else "no (the record may lack a later Committee date)",
     ]
 
 

@@ -50,7 +50,8 @@ def test_each_new_fact_is_recorded_listed_and_shown(client: TestClient, tokens: 
             )
         )
     )
-    assert any(r["code"] == "ZWE" for r in rows)
+    (zimbabwe,) = [r for r in rows if r["code"] == "ZWE"]
+    assert (zimbabwe["region"], zimbabwe["verified"]) == ("AFR", "False")
 
     co = client.post("/api/v1/states/ZWE/observations", json=CO, headers=tokens.secretariat)
     assert co.status_code == 201, co.text

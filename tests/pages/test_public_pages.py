@@ -97,7 +97,9 @@ def test_overdue_list_is_printable(pages: TestClient) -> None:
 def test_overdue_csv_download_is_the_apis(pages: TestClient) -> None:
     response = pages.get("/api/v1/overdue", params={"as_of": "2010-06-30", "format": "csv"})
     assert response.status_code == 200
-    assert response.text.splitlines()[0] == "code,name,number,kind,due,days_overdue,basis"
+    assert response.text.splitlines()[0] == (
+        "code,name,number,kind,due,days_overdue,basis,overdue_from,region,verified"
+    )
 
 
 def test_state_page_shows_the_whole_record_with_sources(pages: TestClient) -> None:
