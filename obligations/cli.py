@@ -29,7 +29,13 @@ from obligations.db import (
     upgrade_schema,
 )
 from obligations.errors import ObligationsError
-from obligations.importing import import_actions_file, is_empty, load_bundled_record
+from obligations.importing import (
+    has_reporting_facts,
+    import_actions_file,
+    is_empty,
+    load_bundled_record,
+    load_bundled_reporting,
+)
 from obligations.inputs import parse_date, parse_state_code, today
 from obligations.queries import as_given
 from obligations.record import Record, load_record
@@ -158,27 +164,38 @@ def init() -> None:
                     f"loaded the bundled ICRMW record: {len(record.states)} States, "
                     f"{result.added} depositary actions"
                 )
-                typer.echo(
-                    "and the Committee's reporting record: "
-                    + ", ".join(
-                        f"{sum(len(v) for v in facts.values())} {name}"
-                        for name, facts in (
-                            ("reports received", record.reports),
-                            ("reviews", record.reviews),
-                            ("concluding observations", record.observations),
-                            ("lists of issues prior to reporting", record.loiprs),
-                            ("lists of issues", record.lists_of_issues),
-                            ("Committee-set dates", record.decisions),
-                            ("follow-up received", record.follow_ups),
-                        )
-                    )
-                )
+                typer.echo("and the Committee's reporting record: " + reporting_summary(record))
+            elif not has_reporting_facts(session):
+                # A database from before the reporting record was bundled: bring it in.
+                try:
+                    with session.begin_nested():
+                        load_bundled_reporting(session)
+                except ObligationsError as error:
+                    typer.echo(f"the bundled reporting record was not loaded: {error}")
+                else:
+                    summary = reporting_summary(load_record(session))
+                    typer.echo(f"loaded the bundled reporting record: {summary}")
             else:
                 typer.echo("the database already holds a record; nothing loaded")
     except OperationalError as error:
         raise ObligationsError(f"cannot open the database: {error.orig}") from None
     finally:
         eng.dispose()
+
+
+def reporting_summary(record: Record) -> str:
+    return ", ".join(
+        f"{sum(len(v) for v in facts.values())} {name}"
+        for name, facts in (
+            ("reports received", record.reports),
+            ("reviews", record.reviews),
+            ("concluding observations", record.observations),
+            ("lists of issues prior to reporting", record.loiprs),
+            ("lists of issues", record.lists_of_issues),
+            ("Committee-set dates", record.decisions),
+            ("follow-up received", record.follow_ups),
+        )
+    )
 
 
 @app.command()

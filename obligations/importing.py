@@ -85,11 +85,25 @@ def load_bundled_record(session: Session) -> ImportResult:
     actions = import_actions(
         session, bundled_text("icrmw/depositary_actions.csv"), "bundled record"
     )
+    load_bundled_reporting(session)
+    return actions
+
+
+def load_bundled_reporting(session: Session) -> None:
+    """The Committee's reporting record shipped with the package, each row checked."""
     for name in BUNDLED_REPORTING:
         record_files.import_text(session, bundled_text(f"icrmw/{name}"), f"bundled {name}")
     history = record_files.HISTORY_FILE
     record_files.import_history(session, bundled_text(f"icrmw/{history}"), f"bundled {history}")
-    return actions
+
+
+def has_reporting_facts(session: Session) -> bool:
+    """Whether any report, review or Committee document is on record."""
+    return any(
+        session.scalar(select(func.count()).select_from(spec.model))
+        for spec in record_files.FILES
+        if spec.name != "depositary_actions.csv"
+    )
 
 
 def import_actions_file(session: Session, path: Path) -> ImportResult:

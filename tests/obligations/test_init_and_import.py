@@ -121,3 +121,55 @@ def test_import_of_a_missing_file(database_url: str, capsys: pytest.CaptureFixtu
     result = run_cli(capsys, database_url, "import", "/nonexistent/record.csv")
     assert result.code == 2
     assert "no such file" in result.err
+
+
+REPORTING_TABLES = (
+    "follow_up_received", "concluding_observations", "lists_of_issues", "loiprs",
+    "committee_decisions", "reviews", "reports",
+)  # fmt: skip
+
+
+def _forget_reporting(url: str, *extra: str) -> None:
+    """A database as an earlier version left it: the depositary record, no reporting facts."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in REPORTING_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+        connection.execute(text("UPDATE states SET history_researched_until = NULL"))
+        for statement in extra:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_init_brings_the_reporting_record_into_an_earlier_database(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _forget_reporting(database_url)
+    result = run_cli(capsys, database_url, "init")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == (
+        "loaded the bundled reporting record: 64 reports received, 95 reviews, 83 concluding "
+        "observations, 45 lists of issues prior to reporting, 31 lists of issues, 33 "
+        "Committee-set dates, 3 follow-up received"
+    )
+    again = run_cli(capsys, database_url, "init")
+    assert again.out.splitlines()[-1] == "the database already holds a record; nothing loaded"
+
+
+def test_init_leaves_an_earlier_database_whole_if_the_bundle_does_not_fit(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The secretariat's own record has no ratification for Guatemala: the bundled reviews of
+    # Guatemala cannot be true with it, and nothing of the bundle is loaded.
+    _forget_reporting(
+        database_url,
+        "DELETE FROM depositary_actions WHERE state_code = 'GTM' AND action = 'ratification'",
+    )
+    result = run_cli(capsys, database_url, "init")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1].startswith(
+        "the bundled reporting record was not loaded: bundled "
+    )
+    assert "GTM" in result.out
+    counts = run_cli(capsys, database_url, "coverage", "--json").json()["states"]
+    assert sum(row["reports"] + row["reviews"] for row in counts) == 0
