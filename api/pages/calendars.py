@@ -79,9 +79,9 @@ def describe(dossier: queries.DossierView, report: queries.ReportView, as_of: da
     return "\n".join(lines)
 
 
-def ics_response(text: str, filename: str) -> Response:
+def ics_response(feed: bytes, filename: str) -> Response:
     return Response(
-        text.encode("utf-8"),
+        feed,
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
@@ -100,13 +100,13 @@ def all_due_dates(request: Request, as_of: str | None = None) -> Response:
         ("calendar", when.day, site),
         lambda r: due_date_events(r, sorted(r.actions), when.day, site),
     )
-    text = calendar(
+    feed = calendar(
         "ICRMW reports due",
         events,
         datetime.now(UTC),
         "Reports due under article 73 of the ICRMW, from the Committee secretariat's tracker.",
     )
-    return ics_response(text, "icrmw-due-dates.ics")
+    return ics_response(feed, "icrmw-due-dates.ics")
 
 
 @router.get("/states/{code}/calendar.ics")
@@ -120,5 +120,5 @@ def state_due_dates(request: Request, code: str, as_of: str | None = None) -> Re
         lambda r: due_date_events(r, [iso], when.day, site),
     )
     name = answer(request, ("name", iso, when.day), lambda r: queries.assess(r, iso, when.day).name)
-    text = calendar(f"ICRMW reports due: {name}", events, datetime.now(UTC))
-    return ics_response(text, f"icrmw-due-dates-{iso.lower()}.ics")
+    feed = calendar(f"ICRMW reports due: {name}", events, datetime.now(UTC))
+    return ics_response(feed, f"icrmw-due-dates-{iso.lower()}.ics")

@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) text: all-day events, escaped, folded at 75 octets, CRLF line ends."""
+"""iCalendar (RFC 5545) feeds of all-day events, built with the `icalendar` package.
+
+The package escapes TEXT values, folds lines at 75 octets (never inside a character) and ends
+them with CRLF; this module only says what goes in a feed.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from icalendar import Calendar, Event, vDuration, vText
+
 PRODUCT = "-//treaty-obligations//ICRMW reporting obligations//EN"
+# How often a subscriber should fetch the feed again (due dates move with the record).
+REFRESH = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -21,60 +29,46 @@ class AllDayEvent:
     # spans its year rather than claiming a day no document gives.
     until: date | None = None
 
+    @property
+    def end(self) -> date:
+        """DTEND of an all-day event: the day after its last day (RFC 5545, 3.6.1)."""
+        return self.until or self.day + timedelta(days=1)
 
-def escape(text: str) -> str:
-    """TEXT values: backslash, semicolon and comma escaped, line breaks as \\n."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
-
-def fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next with one space, never inside a char."""
-    pieces: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            pieces.append(current)
-            current, size, limit = "", 0, 74  # continuation lines start with a space
-        current += char
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces)
+def vevent(event: AllDayEvent, stamp: datetime) -> Event:
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", stamp)
+    # A date (not a datetime) makes DTSTART;VALUE=DATE: an all-day event in every time zone.
+    component.add("dtstart", event.day)
+    component.add("dtend", event.end)
+    component.add("summary", event.summary)
+    component.add("description", event.description)
+    if event.url:
+        component.add("url", event.url)
+    if event.categories:
+        component.add("categories", list(event.categories))
+    # A due date is not a meeting: it does not make anyone busy.
+    component.add("transp", "TRANSPARENT")
+    return component
 
 
 def calendar(
     name: str, events: Iterable[AllDayEvent], stamp: datetime, description: str = ""
-) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
-        *([f"X-WR-CALDESC:{escape(description)}"] if description else []),
-        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
-        "X-PUBLISHED-TTL:P1D",
-    ]
-    dtstamp = stamp.strftime("%Y%m%dT%H%M%SZ")
+) -> bytes:
+    """The feed as the bytes to serve (UTF-8, CRLF line ends, folded)."""
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", PRODUCT)
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    # X- properties have no registered type: say they are TEXT so they are escaped.
+    feed.add("x-wr-calname", vText(name))
+    if description:
+        feed.add("x-wr-caldesc", vText(description))
+    feed.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    feed.add("x-published-ttl", vDuration(REFRESH))
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.until or event.day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape(event.summary)}",
-            f"DESCRIPTION:{escape(event.description)}",
-            *([f"URL:{event.url}"] if event.url else []),
-            *(
-                [f"CATEGORIES:{','.join(escape(c) for c in event.categories)}"]
-                if event.categories
-                else []
-            ),
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        feed.add_component(vevent(event, stamp))
+    text: bytes = feed.to_ical()
+    return text

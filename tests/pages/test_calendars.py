@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import icalendar
 from fastapi.testclient import TestClient
 
-from api.pages.ical import AllDayEvent, calendar, fold
+from api.pages.calendars import period_of
+from api.pages.ical import AllDayEvent, calendar
 from tests.pages.conftest import csrf_of
 
 
@@ -94,14 +95,44 @@ def test_unknown_state_calendar_is_a_404(pages: TestClient) -> None:
 
 
 def test_folding_never_splits_a_character_and_text_is_escaped() -> None:
-    long = "DESCRIPTION:" + "é" * 80
-    folded = fold(long).encode("utf-8").split(b"\r\n")
-    assert all(len(line) <= 75 for line in folded)
-    assert "".join(part.decode("utf-8").removeprefix(" ") for part in folded) == long
-    event = AllDayEvent("x@y", date(2024, 2, 29), "A; B, C\\D", "one\ntwo")
-    text = calendar("Test", [event], datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    assert "SUMMARY:A\\; B\\, C\\\\D\r\n" in text
-    assert "DESCRIPTION:one\\ntwo\r\n" in text
-    parsed = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    long = "é" * 80
+    event = AllDayEvent("x@y", date(2024, 2, 29), "A; B, C\\D", "one\ntwo " + long)
+    feed = calendar("Test", [event], datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    lines = lines_of(feed)
+    assert all(len(line) <= 75 for line in lines), "folded at 75 octets"
+    # Every piece is whole UTF-8: no character is cut between two lines.
+    assert all(line.decode("utf-8") for line in lines)
+    assert b"SUMMARY:A\\; B\\, C\\\\D" in lines
+    assert any(line.startswith(b"DESCRIPTION:one\\ntwo ") for line in lines)
+    assert b"TRANSP:TRANSPARENT" in lines
+    parsed = icalendar.Calendar.from_ical(feed).walk("VEVENT")[0]
     assert str(parsed["SUMMARY"]) == "A; B, C\\D"
+    assert str(parsed["DESCRIPTION"]) == "one\ntwo " + long
+    assert parsed.decoded("DTSTART") == date(2024, 2, 29)
     assert parsed.decoded("DTEND") == date(2024, 3, 1)
+
+
+def test_a_year_only_due_date_spans_its_year(pages: TestClient) -> None:
+    """Niger's second report was due "in 2021" (CMW/C/NER/2): no day is invented."""
+    response = pages.get("/states/NER/calendar.ics", params={"as_of": "2026-11-25"})
+    lines = lines_of(response.content)
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    second = next(e for e in events if str(e["UID"]) == "ner-report-2@treaty-obligations.icrmw")
+    assert second.decoded("DTSTART") == date(2021, 1, 1)
+    assert second.decoded("DTEND") == date(2022, 1, 1)
+    assert b"DTSTART;VALUE=DATE:20210101" in lines and b"DTEND;VALUE=DATE:20220101" in lines
+    assert "Due: 2021." in str(second["DESCRIPTION"])
+    assert "Basis: Committee decision, CMW/C/NER/2." in str(second["DESCRIPTION"])
+    assert [str(c) for c in second["CATEGORIES"].cats] == ["ICRMW", "received"]
+
+
+def test_a_month_only_due_date_spans_its_month() -> None:
+    assert period_of("2030-12") == (date(2030, 12, 1), date(2031, 1, 1))
+    assert period_of("2031-02") == (date(2031, 2, 1), date(2031, 3, 1))
+    assert period_of(date(2031, 2, 3)) == (date(2031, 2, 3), None)
+    assert period_of(None) is None
+    start, until = date(2030, 12, 1), date(2031, 1, 1)
+    event = AllDayEvent("m@y", start, "Due in December", "Due: December 2030.", until=until)
+    feed = calendar("Test", [event], datetime(2026, 11, 25, tzinfo=UTC))
+    parsed = icalendar.Calendar.from_ical(feed).walk("VEVENT")[0]
+    assert (parsed.decoded("DTSTART"), parsed.decoded("DTEND")) == (start, until)
