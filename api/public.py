@@ -119,23 +119,39 @@ OVERDUE_COLUMNS = (
 )  # fmt: skip
 
 
-@router.get("/overdue", summary="Reports overdue as at a date, most overdue first")
+BY_STATE_COLUMNS = (
+    "code", "name", "region", "items", "what", "oldest_due", "overdue_since", "days_overdue",
+    "verified",
+)  # fmt: skip
+
+
+@router.get("/overdue", summary="Reports and follow-up overdue as at a date, most overdue first")
 def overdue(
     request: Request,
     as_of: AsOf = None,
     region: Region = None,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
+    by: Annotated[
+        Literal["item", "state"],
+        Query(description="item (default): one row per report or follow-up; state: one per State"),
+    ] = "item",
 ) -> Response:
     when = day(as_of)
     group = region.upper() if region else None
 
     def compute(record: Record) -> bytes:
+        if by == "state":
+            grouped = queries.overdue_by_state(record, when, group)
+            if format == "csv":
+                rows = [{**row, "what": "; ".join(row["what"])} for row in jsonable(grouped.states)]
+                return csv_bytes(BY_STATE_COLUMNS, rows)
+            return json_bytes(grouped)
         view = queries.overdue_reports(record, when, group)
         if format == "csv":
             return csv_bytes(OVERDUE_COLUMNS, jsonable(view.items))
         return json_bytes(view)
 
-    body = cached(request, ("overdue", when, group, format), compute)
+    body = cached(request, ("overdue", when, group, format, by), compute)
     if format == "csv":
         return Response(
             body,

@@ -36,7 +36,7 @@ from obligations.importing import (
     load_bundled_record,
     load_bundled_reporting,
 )
-from obligations.inputs import parse_date, parse_state_code, today
+from obligations.inputs import parse_date, parse_region, parse_state_code, today
 from obligations.queries import as_given
 from obligations.record import Record, load_record
 from obligations.rules.committee import committee_members, enlargement_date
@@ -181,6 +181,30 @@ def init() -> None:
         raise ObligationsError(f"cannot open the database: {error.orig}") from None
     finally:
         eng.dispose()
+
+
+def render_by_state(view: queries.OverdueByStateView) -> str:
+    unverified = sum(not s.verified for s in view.states)
+    return (
+        f"States with something overdue as at {view.as_of}: {len(view.states)}"
+        + (f" ({unverified} not verified, marked *)" if unverified else "")
+        + "\n"
+        + table(
+            ["code", "State", "region", "overdue", "since", "days", "what"],
+            [
+                (
+                    s.code + ("" if s.verified else "*"),
+                    s.name,
+                    s.region,
+                    s.items,
+                    s.overdue_since,
+                    s.days_overdue,
+                    "; ".join(s.what),
+                )
+                for s in view.states
+            ],
+        )  # fmt: skip
+    )
 
 
 def reporting_summary(record: Record) -> str:
@@ -403,11 +427,25 @@ def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
 
 
 @app.command()
-def overdue(as_of: AsOf = None, json_: Json = False) -> None:
-    """Reports overdue as at a date, most overdue first."""
+def overdue(
+    as_of: AsOf = None,
+    json_: Json = False,
+    region: Annotated[
+        str | None, typer.Option(help="Only one UN regional group: AFR, APG, EEG, GRULAC, WEOG.")
+    ] = None,
+    by_state: Annotated[
+        bool, typer.Option("--by-state", help="One line per State: what it owes, since when.")
+    ] = False,
+) -> None:
+    """Reports and follow-up overdue as at a date, most overdue first."""
     day = as_of_date(as_of)
+    group = parse_region(region, "--region")
     record = read_record()
-    view = queries.overdue_reports(record, day)
+    if by_state:
+        grouped = queries.overdue_by_state(record, day, group)
+        emit(grouped, json_, lambda: render_by_state(grouped))
+        return
+    view = queries.overdue_reports(record, day, group)
     received = queries.reports_on_record(record, day)
     emit(
         view,
@@ -416,11 +454,12 @@ def overdue(as_of: AsOf = None, json_: Json = False) -> None:
             f"Reports overdue as at {day}: {len(view.items)}"
             + f" ({sum(not i.verified for i in view.items)} unverified, marked *)\n"
             + table(
-                ["code", "State", "no.", "kind", "due", "days overdue", "basis"],
+                ["code", "State", "region", "no.", "kind", "due", "days overdue", "basis"],
                 [
                     (
                         i.code + ("" if i.verified else "*"),
                         i.name,
+                        i.region,
                         i.number,
                         i.kind,
                         i.due,

@@ -111,6 +111,20 @@ def parse_numbers(
     return first, last
 
 
+# The UN's regional groups, as the record's States carry them.
+REGIONAL_GROUPS = ("AFR", "APG", "EEG", "GRULAC", "WEOG")
+
+
+def parse_region(raw: str | None, field: str = "region") -> str | None:
+    """A UN regional group code (any case), or None for all."""
+    if raw is None or not raw.strip():
+        return None
+    code = raw.strip().upper()
+    if code not in REGIONAL_GROUPS:
+        raise InvalidInput(f"{field}: {raw!r} is not one of {', '.join(REGIONAL_GROUPS)}")
+    return code
+
+
 def parse_state_code(text: str, field: str = "state") -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):

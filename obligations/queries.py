@@ -548,3 +548,56 @@ def upcoming_reports(
     ]
     items.sort(key=lambda i: (i.days_until, i.name, i.number, i.kind))
     return UpcomingView(as_of, items)
+
+
+# --- overdue, one row per State ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateOverdue:
+    """What one State has overdue as at a date: the row a secretariat officer acts on."""
+
+    code: str
+    name: str
+    region: str | None
+    items: int
+    what: list[str]  # "report 2", "report 3 (replies to CMW/C/X/QPR/3)", "follow-up on …"
+    oldest_due: date | str
+    overdue_since: date
+    days_overdue: int
+    verified: bool  # every item vouched for by the record
+
+
+@dataclass(frozen=True)
+class OverdueByStateView:
+    as_of: date
+    states: list[StateOverdue]
+
+
+def describe_item(item: OverdueItem) -> str:
+    """An overdue item in the secretariat's words."""
+    if item.kind == "follow_up":
+        return f"follow-up on {item.basis}"
+    if "/QPR/" in item.basis:
+        return f"report {item.number} (replies to {item.basis})"
+    return f"report {item.number}"
+
+
+def overdue_by_state(record: Record, as_of: date, region: str | None = None) -> OverdueByStateView:
+    """The overdue list grouped by State, the State overdue longest first."""
+    by_state: dict[str, list[OverdueItem]] = {}
+    for item in overdue_reports(record, as_of, region).items:
+        by_state.setdefault(item.code, []).append(item)
+    rows = []
+    for code, items in by_state.items():
+        oldest = max(items, key=lambda i: i.days_overdue)
+        ordered = sorted(items, key=lambda i: (i.kind == "follow_up", i.number))
+        rows.append(
+            StateOverdue(
+                code, oldest.name, oldest.region, len(items),
+                [describe_item(i) for i in ordered], oldest.due, oldest.overdue_from,
+                oldest.days_overdue, all(i.verified for i in items),
+            )
+        )  # fmt: skip
+    rows.sort(key=lambda r: (-r.days_overdue, r.name))
+    return OverdueByStateView(as_of, rows)

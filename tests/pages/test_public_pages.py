@@ -63,10 +63,12 @@ def test_dashboard_lists_what_falls_due_in_the_next_90_days(pages: TestClient) -
 
 
 def test_overdue_list_sorts_filters_and_links_its_csv(pages: TestClient) -> None:
-    response = pages.get("/overdue", params={"as_of": "2010-06-30"})
+    response = pages.get("/overdue", params={"as_of": "2010-06-30", "view": "items"})
     assert response.status_code == 200
     shown = text_of(response.text)
-    items = pages.get("/api/v1/overdue", params={"as_of": "2010-06-30"}).json()["items"]
+    items = pages.get("/api/v1/overdue", params={"as_of": "2010-06-30", "view": "items"}).json()[
+        "items"
+    ]
     assert f"{len(items)} items overdue (reports and follow-up information)" in shown
     first = items[0]
     # Azerbaijan's initial report came in 2007 (its cover): Belize leads, by name, on the day.
@@ -74,12 +76,14 @@ def test_overdue_list_sorts_filters_and_links_its_csv(pages: TestClient) -> None
     assert "Belize GRULAC 1 (initial report) 1 July 2004 2 July 2004 2,190 art. 73(1)(a)" in shown
     assert 'href="/api/v1/overdue?format=csv&amp;as_of=2010-06-30"' in response.text
 
-    by_state = text_of(pages.get("/overdue", params={"as_of": "2010-06-30", "sort": "state"}).text)
+    by_state = text_of(
+        pages.get("/overdue", params={"as_of": "2010-06-30", "sort": "state", "view": "items"}).text
+    )
     names = [i["name"] for i in items]
     assert by_state.index("Argentina") < by_state.index("Belize") < by_state.index("Uganda")
     assert "Argentina" in names
 
-    africa = pages.get("/overdue", params={"as_of": "2010-06-30", "region": "AFR"})
+    africa = pages.get("/overdue", params={"as_of": "2010-06-30", "region": "AFR", "view": "items"})
     shown_africa = text_of(africa.text)
     assert "Reports overdue as at 30 June 2010: African States" in shown_africa
     assert "Azerbaijan" not in shown_africa and "Egypt" in shown_africa
@@ -183,3 +187,31 @@ def test_pages_carry_security_headers(pages: TestClient) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     # Browsing the public pages sets no cookie.
     assert "set-cookie" not in pages.get("/").headers
+
+
+def test_overdue_is_grouped_by_state_by_default(pages: TestClient) -> None:
+    response = pages.get("/overdue", params={"as_of": "2010-06-30", "region": "GRULAC"})
+    assert response.status_code == 200
+    shown = text_of(response.text)
+    grouped = pages.get(
+        "/api/v1/overdue", params={"as_of": "2010-06-30", "region": "GRULAC", "by": "state"}
+    ).json()["states"]
+    first = grouped[0]
+    assert first["code"] == "BLZ"
+    assert first["what"] == ["report 1", "report 2"]
+    assert "Belize GRULAC report 1; report 2 2 July 2004 2,190" in shown
+    # One row per State: Guatemala once, though it owes two reports.
+    assert shown.count("Guatemala") == 1
+    assert "Guatemala GRULAC report 1; report 2" in shown
+    assert "format=csv&amp;region=GRULAC&amp;by=state" in response.text
+    csv_text = pages.get(
+        "/api/v1/overdue",
+        params={"as_of": "2010-06-30", "region": "GRULAC", "by": "state", "format": "csv"},
+    ).text
+    assert csv_text.splitlines()[0] == (
+        "code,name,region,items,what,oldest_due,overdue_since,days_overdue,verified"
+    )
+    assert "GTM,Guatemala,GRULAC,2,report 1; report 2,2004-07-01,2004-07-02," in csv_text
+    bad = pages.get("/overdue", params={"view": "table"})
+    assert bad.status_code == 422
+    assert "view: &#39;table&#39; is not one of state, items" in bad.text

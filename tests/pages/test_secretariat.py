@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -360,3 +360,26 @@ def test_recording_the_committees_documents_through_the_forms(
     assert bad_date.status_code == 422
     assert 'id="transmitted-error"' in bad_date.text
     assert count(engine, models.AuditEntry) == audits
+
+
+def test_the_overdue_view_tells_the_secretariat_who_to_write_to(
+    officer: TestClient, engine: Engine
+) -> None:
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        contacts.add_contact(session, "GTM", "Focal point", "focal@minex.gob.gt", "es")
+        record_history(session, "GTM", None, kept_current=True)
+    planned = plan_and_write(factory, plan_sweep, date(2026, 11, 25), NotifierConfig())
+    assert planned
+    with transaction(factory) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.state_code == "GTM")
+            .values(status="sent", sent_at=datetime(2026, 11, 25, 6, 0))
+        )
+    shown = text_of(officer.get("/overdue", params={"as_of": "2026-11-25"}).text)
+    # Guatemala: one focal point, the notice sent today, the next one 90 days after the last.
+    assert "Guatemala GRULAC report 3; report 4; report 5 2 July 2014 4,530 1 25 November 2026" in (
+        shown
+    )
+    assert "none: no focal point on file" in shown  # every other State
