@@ -40,7 +40,7 @@ def submit(client: TestClient, kind: str, fields: dict[str, Any]) -> Any:
 
 
 def overdue_gtm(client: TestClient, as_of: str) -> str:
-    return text_of(client.get("/overdue", params={"as_of": as_of}).text)
+    return text_of(client.get("/overdue", params={"as_of": as_of, "view": "items"}).text)
 
 
 def test_secretariat_pages_ask_to_sign_in_first(pages: TestClient) -> None:
@@ -256,7 +256,12 @@ def test_outbox_lists_messages_and_sends_a_failed_one_again(
         contacts.add_contact(session, "GTM", "Focal point", "focal@minex.gob.gt", "es")
         # Only what the record vouches for is reminded: the secretariat keeps GTM current.
         record_history(session, "GTM", None, kept_current=True)
-    planned = plan_and_write(factory, plan_sweep, date(2026, 11, 25), NotifierConfig())
+    planned = plan_and_write(
+        factory,
+        plan_sweep,
+        date(2026, 11, 25),
+        NotifierConfig(secretariat=("cmw@ohchr.example.org",)),
+    )
     assert planned
     with transaction(factory) as session:
         message_id = session.scalar(select(OutboxMessage.id).limit(1))
@@ -369,7 +374,12 @@ def test_the_overdue_view_tells_the_secretariat_who_to_write_to(
     with transaction(factory) as session:
         contacts.add_contact(session, "GTM", "Focal point", "focal@minex.gob.gt", "es")
         record_history(session, "GTM", None, kept_current=True)
-    planned = plan_and_write(factory, plan_sweep, date(2026, 11, 25), NotifierConfig())
+    planned = plan_and_write(
+        factory,
+        plan_sweep,
+        date(2026, 11, 25),
+        NotifierConfig(secretariat=("cmw@ohchr.example.org",)),
+    )
     assert planned
     with transaction(factory) as session:
         session.execute(
