@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from api import contacts, errors, health, openapi, pages, public, records
+from api import contacts, docs, errors, health, openapi, pages, public, records
 from api.clients import FAILURES_PER_WINDOW, WINDOW_SECONDS, Proxies, Throttle
 from api.deps import query_dates
 from api.pages.security import SecureCookies
@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         version="1",
         lifespan=lifespan,
         dependencies=[Depends(query_dates)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.session_factory = session_factory(engine)
     app.state.database_url = engine.url
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     # Outside the session middleware, so it sees the session cookie it must mark Secure.
     app.add_middleware(SecureCookies, proxies=app.state.proxies)
     health.install(app)
+    docs.install(app)
     openapi.install(app)
     return app
 
