@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy.orm import Session, sessionmaker
 
+    from notifier.config import NotifierConfig
     from notifier.planning import PlannedMessage
     from notifier.service import RunReport
+    from notifier.transports import Transport
 
 outbox_app = typer.Typer(help="The notifier's outbox: what was planned, sent, or failed.")
 
@@ -92,37 +94,63 @@ def print_run(result: RunReport, what: str) -> None:
     planned = result.planned
     recipients = {address for p in planned for _key, address, _field in p.keys}
     typer.echo(f"planned {len(planned)} {what} for {len(recipients)} recipients")
+    if result.nothing_to_plan:
+        typer.echo(f"nothing to send: {result.nothing_to_plan}")
     d = result.delivery
+    if d.held:
+        typer.echo(f"delivered: nothing; {d.held}")
+        return
     typer.echo(f"delivered: {d.sent} sent, {d.retrying} to retry later, {d.failed} failed")
     for message_id, error in d.errors:
         typer.echo(f"  message {message_id}: {error}")
 
 
-def run(as_of: str | None, dry_run: bool, digest: bool) -> None:
-    from notifier.config import config_from
-    from notifier.digest import plan_digest
+def mail_lines(config: NotifierConfig, transport: Transport) -> list[str]:
+    """Where mail goes, who sends it, where replies go: said at start-up, never guessed."""
+    from notifier.config import describe_replies, describe_sender
+
+    return [f"mail: {transport.describe()}", describe_sender(config), describe_replies(config)]
+
+
+def dry_run(session: Session, day: date, config: NotifierConfig, digest: bool) -> None:
+    from notifier.digest import digest_plan
     from notifier.planning import plan_sweep
+
+    if digest:
+        plan = digest_plan(session, day, config)
+        planned, why = plan.messages, plan.nothing_to_send
+    else:
+        planned, why = plan_sweep(session, day, config), None
+    what = "digest" if digest else "messages"
+    typer.echo(f"dry run as at {day}: {len(planned)} {what} would be planned")
+    if why:
+        typer.echo(f"nothing to send: {why}")
+    if planned:
+        typer.echo(plan_table(planned))
+    typer.echo("nothing written, nothing sent")
+
+
+def run(as_of: str | None, dry_run_only: bool, digest: bool) -> None:
+    from notifier.config import config_from, describe_sender, require_secretariat
     from notifier.service import run_digest, run_sweep
     from notifier.transports import transport_from
 
     config = config_from()
-    day = plan_day(as_of, dry_run)
-    what = "digest" if digest else "messages"
+    day = plan_day(as_of, dry_run_only)
+    if not digest:
+        # Before any output or database work: one line saying what is missing.
+        require_secretariat(config)
     with database() as factory:
-        if dry_run:
+        if dry_run_only:
+            typer.echo(describe_sender(config))
             with factory() as session:
-                planner = plan_digest if digest else plan_sweep
-                planned = planner(session, day, config)
-            typer.echo(f"dry run as at {day}: {len(planned)} {what} would be planned")
-            if planned:
-                typer.echo(plan_table(planned))
-            typer.echo("nothing written, nothing sent")
+                dry_run(session, day, config, digest)
             return
         transport = transport_from(config)
-        typer.echo(f"mail: {transport.describe()}")
-        if digest and not config.secretariat:
-            typer.echo("no OBLIGATIONS_SECRETARIAT_EMAILS set: no digest to plan")
+        for line in mail_lines(config, transport):
+            typer.echo(line)
         runner = run_digest if digest else run_sweep
+        what = "digest" if digest else "messages"
         print_run(runner(factory, config, day, transport), f"{what} as at {day}")
 
 
@@ -201,7 +229,7 @@ def outbox_retry(
     message_id: Annotated[int, typer.Argument(help="The message's id.", min=1, max=2**31 - 1)],
 ) -> None:
     """Try a pending or failed message now, whatever its backoff."""
-    from notifier.config import config_from
+    from notifier.config import config_from, require_secretariat
     from notifier.delivery import deliver
     from notifier.outbox import retry_message
     from notifier.transports import transport_from
@@ -209,11 +237,14 @@ def outbox_retry(
     from obligations.db import transaction
 
     config = config_from()
+    # Checked before the retry is recorded, so a refusal changes nothing.
+    require_secretariat(config)
     with database() as factory:
         with transaction(factory) as session:
             retry_message(session, message_id, cli_actor())
         transport = transport_from(config)
-        typer.echo(f"mail: {transport.describe()}")
+        for line in mail_lines(config, transport):
+            typer.echo(line)
         result = deliver(factory, transport, config, message_id=message_id)
     if result.sent:
         typer.echo(f"message {message_id}: sent")
@@ -242,7 +273,8 @@ def worker() -> None:
     )
     scheduler = blocking_scheduler(base.cli_state.database_url, config)
     typer.echo(f"database: {masked(base.cli_state.database_url)}")
-    typer.echo(f"mail: {transport_from(config).describe()}")
+    for line in mail_lines(config, transport_from(config)):
+        typer.echo(line)
     for line in describe(scheduler):
         typer.echo(line)
     typer.echo("worker running; Ctrl-C or SIGTERM stops it")
@@ -266,7 +298,8 @@ def start_in_process(database_url: str) -> BackgroundScheduler:
     from notifier.transports import transport_from
 
     config = config_from()
-    typer.echo(f"mail: {transport_from(config).describe()}")
+    for line in mail_lines(config, transport_from(config)):
+        typer.echo(line)
     scheduler = background_scheduler(database_url, config)
     for line in describe(scheduler):
         typer.echo(line)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifier.clock import utcnow
-from notifier.config import NotifierConfig
+from notifier.config import NO_SECRETARIAT, NotifierConfig
 from notifier.mail import build_email
 from notifier.outbox import claim_next, mark_failed, mark_sent
 from notifier.transports import DeliveryError, Transport, envelope_recipients
@@ -25,6 +25,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    held: str | None = None  # why nothing was sent at all
 
 
 def partial_note(refused: dict[str, str], recipients: int) -> str:
@@ -43,7 +44,14 @@ def deliver(
     message_id: int | None = None,
     limit: int | None = None,
 ) -> DeliveryReport:
-    """Send every message due (or just `message_id`), one claim at a time."""
+    """Send every message due (or just `message_id`), one claim at a time.
+
+    Without a secretariat address nothing leaves: a reminder would invite replies to
+    nobody. Messages stay pending and go once an address is set.
+    """
+    if not config.secretariat:
+        transport.close()
+        return DeliveryReport(held=NO_SECRETARIAT)
     report = DeliveryReport()
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:

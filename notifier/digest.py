@@ -140,20 +140,51 @@ def group_by_state(lines: list[DigestLine]) -> list[OverdueByState]:
     return list(states.values())
 
 
-def plan_digest(
+@dataclass(frozen=True)
+class DigestPlan:
+    messages: list[PlannedMessage]
+    nothing_to_send: str | None = None  # why, when there is no message
+
+
+def already_planned(session: Session, as_of: date) -> str:
+    """Why a digest planned for `as_of` to every address is not planned again."""
+    statuses = set(
+        session.scalars(
+            select(OutboxMessage.status).where(
+                OutboxMessage.kind == "digest", OutboxMessage.as_of == as_of
+            )
+        )
+    )
+    done = "already sent" if statuses == {"sent"} else "already in the outbox"
+    return (
+        f"the digest as at {as_of.isoformat()} was {done} for every address in "
+        "OBLIGATIONS_SECRETARIAT_EMAILS (see `obligations outbox`)"
+    )
+
+
+def digest_plan(
     session: Session, as_of: date, config: NotifierConfig, record: Record | None = None
-) -> list[PlannedMessage]:
-    """The week's digest to the secretariat addresses that have not had it for `as_of`."""
+) -> DigestPlan:
+    """The week's digest to the secretariat addresses that have not had it for `as_of`, or
+    why there is none to send."""
     if not config.secretariat:
-        return []
+        return DigestPlan(
+            [], "no OBLIGATIONS_SECRETARIAT_EMAILS set: the digest has nobody to go to"
+        )
     already = existing_keys(session, [digest_key(as_of, a) for a in config.secretariat])
     to = tuple(a for a in config.secretariat if digest_key(as_of, a) not in already)
     if not to:
-        return []
+        return DigestPlan([], already_planned(session, as_of))
     record = record or load_record(session)
     since = previous_digest(session, as_of) or as_of - timedelta(days=7)
     with_contact = set(active_recipients(session))
     overdue, upcoming = digest_lines(record, as_of, config.digest_upcoming_days, with_contact)
+    if not overdue and not upcoming:
+        return DigestPlan(
+            [],
+            f"nothing to report as at {as_of.isoformat()}: no report overdue, "
+            f"none due within {config.digest_upcoming_days} days",
+        )
     # Due on or after `since`: fell overdue since the last digest.
     window = (as_of - since).days
     newly_indexes = {i for i, line in enumerate(overdue) if line.days <= window}
@@ -174,20 +205,26 @@ def plan_digest(
         ),
     }
     language = config.digest_language
-    return [
-        PlannedMessage(
-            kind="digest",
-            state_code=None,
-            report_number=None,
-            due=None,
-            stage="digest",
-            as_of=as_of,
-            language=language,
-            to=to,
-            cc=(),
-            keys=tuple((digest_key(as_of, a), a, "to") for a in to),
-            rendered=render("digest", language, context),
-            attachment_name=f"icrmw-reports-{as_of.isoformat()}.csv",
-            attachment_text=digest_csv(overdue, upcoming, newly_indexes),
-        )
-    ]
+    message = PlannedMessage(
+        kind="digest",
+        state_code=None,
+        report_number=None,
+        due=None,
+        stage="digest",
+        as_of=as_of,
+        language=language,
+        to=to,
+        cc=(),
+        keys=tuple((digest_key(as_of, a), a, "to") for a in to),
+        rendered=render("digest", language, context),
+        attachment_name=f"icrmw-reports-{as_of.isoformat()}.csv",
+        attachment_text=digest_csv(overdue, upcoming, newly_indexes),
+    )
+    return DigestPlan([message])
+
+
+def plan_digest(
+    session: Session, as_of: date, config: NotifierConfig, record: Record | None = None
+) -> list[PlannedMessage]:
+    """The digest messages `digest_plan` plans (none: see its `nothing_to_send`)."""
+    return digest_plan(session, as_of, config, record).messages

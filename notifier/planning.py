@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notifier.config import NotifierConfig
+from notifier.config import NotifierConfig, require_secretariat
 from notifier.models import OutboxRecipient
 from notifier.policy import Stage, latest_stage
 from notifier.rendering import Rendered, render
@@ -238,7 +238,11 @@ def plan_state(
 def plan_sweep(
     session: Session, as_of: date, config: NotifierConfig, record: Record | None = None
 ) -> list[PlannedMessage]:
-    """The reminders and overdue notices a sweep on `as_of` sends; nothing is written."""
+    """The reminders and overdue notices a sweep on `as_of` sends; nothing is written.
+
+    Refused (NoSecretariat) without a secretariat address: every notice asks for a reply.
+    """
+    require_secretariat(config)
     record = record or load_record(session)
     recipients = active_recipients(session)
     candidates = [

@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifier.config import NotifierConfig, config_from
+from notifier.config import NoSecretariat, NotifierConfig, config_from
 from notifier.service import run_digest, run_sweep
 from notifier.transports import transport_from
 from obligations.db import make_engine, normalise_url, session_factory
@@ -55,7 +55,12 @@ def sweep_job(database_url: str) -> None:
     """The daily sweep: plan today's reminders and overdue notices, deliver what is due."""
 
     def sweep(sessions: sessionmaker[Session], config: NotifierConfig) -> str:
-        result = run_sweep(sessions, config, today(), transport_from(config))
+        try:
+            result = run_sweep(sessions, config, today(), transport_from(config))
+        except NoSecretariat as refusal:
+            # A misconfiguration, not a fault: one line each day, no traceback, nothing sent.
+            log.warning("sweep: nothing planned or sent: %s", refusal)
+            return ""
         return f"sweep: {len(result.planned)} planned, {result.delivery.sent} sent"
 
     _on_database(database_url, sweep)
@@ -64,6 +69,9 @@ def sweep_job(database_url: str) -> None:
 def digest_job(database_url: str) -> None:
     def digest(sessions: sessionmaker[Session], config: NotifierConfig) -> str:
         result = run_digest(sessions, config, today(), transport_from(config))
+        if result.nothing_to_plan:
+            sent = result.delivery.sent
+            return f"digest: nothing planned ({result.nothing_to_plan}), {sent} sent"
         return f"digest: {len(result.planned)} planned, {result.delivery.sent} sent"
 
     _on_database(database_url, digest)

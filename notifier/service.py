@@ -10,9 +10,9 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifier.config import NotifierConfig
+from notifier.config import NotifierConfig, require_secretariat
 from notifier.delivery import DeliveryReport, deliver
-from notifier.digest import plan_digest
+from notifier.digest import digest_plan
 from notifier.outbox import write_plan
 from notifier.planning import PlannedMessage, plan_sweep
 from notifier.transports import Transport
@@ -28,6 +28,7 @@ PLAN_TRIES = 3
 class RunReport:
     planned: list[PlannedMessage]
     delivery: DeliveryReport
+    nothing_to_plan: str | None = None  # why nothing was planned, when the planner says
 
 
 def plan_and_write(
@@ -51,6 +52,9 @@ def plan_and_write(
 def run_sweep(
     factory: sessionmaker[Session], config: NotifierConfig, as_of: date, transport: Transport
 ) -> RunReport:
+    """Plan and deliver; refused (NoSecretariat) before anything is written or sent without a
+    secretariat address."""
+    require_secretariat(config)
     planned = plan_and_write(factory, plan_sweep, as_of, config)
     return RunReport(planned, deliver(factory, transport, config))
 
@@ -58,5 +62,14 @@ def run_sweep(
 def run_digest(
     factory: sessionmaker[Session], config: NotifierConfig, as_of: date, transport: Transport
 ) -> RunReport:
-    planned = plan_and_write(factory, plan_digest, as_of, config)
-    return RunReport(planned, deliver(factory, transport, config))
+    reasons: list[str] = []
+
+    def planner(session: Session, day: date, settings: NotifierConfig) -> list[PlannedMessage]:
+        plan = digest_plan(session, day, settings)
+        # Planning may be tried again (see plan_and_write): keep the last attempt's reason.
+        reasons[:] = [plan.nothing_to_send] if plan.nothing_to_send else []
+        return plan.messages
+
+    planned = plan_and_write(factory, planner, as_of, config)
+    delivery = deliver(factory, transport, config)
+    return RunReport(planned, delivery, reasons[0] if reasons else None)

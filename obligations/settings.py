@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     scheduler: bool = True  # off: `serve` runs no jobs, for deployments with a separate worker
     smtp_url: str = ""  # smtp://[user:password@]host[:port][?starttls=yes], smtps://...
     maildir: str = ""  # where mail goes when no SMTP server is configured
-    mail_from: str = "Committee on Migrant Workers <cmw-notifier@localhost.localdomain>"
-    secretariat_emails: str = ""  # comma-separated: the digest's recipients, and Reply-To
+    mail_from: str = ""  # sender; required with SMTP, a local default for the Maildir
+    # Comma-separated: the digest's recipients, and Reply-To of reminders (none go without it).
+    secretariat_emails: str = ""
     sweep_cron: str = "0 6 * * *"  # daily reminders and overdue notices, UTC
     digest_cron: str = "0 7 * * mon"  # the weekly digest, UTC
     deliver_every_minutes: int = 5  # how often retries of failed sends are attempted

@@ -82,6 +82,7 @@ def test_remind_over_smtp_and_retry_by_id(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OBLIGATIONS_SMTP_URL", smtp.url)
+    monkeypatch.setenv("OBLIGATIONS_MAIL_FROM", "CMW <cmw-notifier@ohchr.example.org>")
     get_settings.cache_clear()
     add_contact(factory, "SEN", "awa@example.sn", "fr")
     smtp.handler.refuse_with = "451 4.3.0 try again later"
@@ -137,6 +138,7 @@ def test_a_bad_setting_is_one_line(
     capsys: pytest.CaptureFixture[str], database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OBLIGATIONS_SMTP_URL", "smtp://user:secret@mail.example.org")
+    monkeypatch.setenv("OBLIGATIONS_MAIL_FROM", "cmw-notifier@ohchr.example.org")
     get_settings.cache_clear()
     result = run_cli(capsys, database_url, "remind")
     assert result.code == 2

@@ -140,7 +140,8 @@ def run_remind(database_url: str, smtp_url: str, **env: str) -> subprocess.Popen
     variables = {
         **os.environ,
         "OBLIGATIONS_SMTP_URL": smtp_url,
-        "OBLIGATIONS_SECRETARIAT_EMAILS": "",
+        "OBLIGATIONS_MAIL_FROM": "cmw-notifier@ohchr.example.org",
+        "OBLIGATIONS_SECRETARIAT_EMAILS": "cmw@ohchr.example.org",
         **env,
     }
     command = [str(Path(sys.executable).parent / "obligations"), "--database-url", database_url]

@@ -54,6 +54,7 @@ def test_the_scheduled_jobs_send_once_from_the_settings(
 ) -> None:
     """What the scheduler calls at 06:00 and on Monday: mail goes out, and only once."""
     monkeypatch.setenv("OBLIGATIONS_SMTP_URL", smtp.url)
+    monkeypatch.setenv("OBLIGATIONS_MAIL_FROM", "cmw-notifier@ohchr.example.org")
     monkeypatch.setenv("OBLIGATIONS_SECRETARIAT_EMAILS", "cmw@ohchr.example.org")
     get_settings.cache_clear()
     try:
@@ -75,13 +76,21 @@ def test_the_worker_stops_cleanly_on_sigterm(database_url: str, tmp_path: Path) 
     """A service manager stops the worker with SIGTERM: it shuts its scheduler down, exit 0."""
     log = tmp_path / "worker.log"
     command = [str(Path(sys.executable).parent / "obligations"), "--database-url", database_url]
-    env = {**os.environ, "OBLIGATIONS_MAILDIR": str(tmp_path / "maildir")}
+    env = {
+        **os.environ,
+        "OBLIGATIONS_MAILDIR": str(tmp_path / "maildir"),
+        "OBLIGATIONS_SECRETARIAT_EMAILS": "",
+    }
     with log.open("w") as out:
         worker = subprocess.Popen([*command, "worker"], env=env, stdout=out, stderr=out)
     deadline = time.monotonic() + 30
     while "worker running" not in log.read_text():
         assert worker.poll() is None and time.monotonic() < deadline, log.read_text()
         time.sleep(0.1)
+    # Start-up says who sends, and that without a secretariat address nothing will be sent.
+    started = log.read_text()
+    assert "mail from: Committee on Migrant Workers <cmw-notifier@localhost.localdomain>" in started
+    assert "replies to: nobody; OBLIGATIONS_SECRETARIAT_EMAILS is not set" in started
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=20) == 0, log.read_text()
     assert log.read_text().rstrip().endswith("worker stopped")
