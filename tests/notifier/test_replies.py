@@ -7,6 +7,7 @@ import logging
 import mailbox
 from collections.abc import Iterator
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from notifier.config import MAILDIR_SENDER, NoSecretariat, config_from
 from notifier.delivery import deliver
 from notifier.models import OutboxMessage
 from notifier.planning import plan_sweep
-from notifier.scheduling import sweep_job
+from notifier.scheduling import digest_job, sweep_job
 from notifier.service import plan_and_write, run_sweep
 from notifier.transports import transport_from
 from obligations.errors import InvalidInput
@@ -47,8 +48,10 @@ def outbox_size(factory: sessionmaker[Session]) -> int:
         return session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
 
 
-def body(message, subtype: str) -> str:  # type: ignore[no-untyped-def]
-    return str(message.get_body((subtype,)).get_content())
+def body(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body((subtype,))
+    assert part is not None, f"no text/{subtype} part"
+    return str(part.get_content())
 
 
 def test_every_notice_has_reply_to_and_shows_the_secretariat_address(
@@ -167,6 +170,24 @@ def test_the_scheduled_sweep_logs_one_line_and_sends_nothing(
         "sweep: nothing planned or sent: OBLIGATIONS_SECRETARIAT_EMAILS is not set"
     )
     assert smtp.handler.received == []
+    assert outbox_size(factory) == 0
+
+
+def test_the_scheduled_digest_logs_why_nothing_was_planned(
+    database_url: str,
+    factory: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("OBLIGATIONS_SECRETARIAT_EMAILS", "")
+    get_settings.cache_clear()
+    with caplog.at_level(logging.INFO, logger="notifier"):
+        digest_job(database_url)
+    (line,) = [r for r in caplog.records if r.name == "notifier.scheduling"]
+    assert line.getMessage() == (
+        "digest: nothing planned (no OBLIGATIONS_SECRETARIAT_EMAILS set: "
+        "the digest has nobody to go to), 0 sent"
+    )
     assert outbox_size(factory) == 0
 
 
