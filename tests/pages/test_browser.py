@@ -163,7 +163,7 @@ def test_an_officer_records_a_report_and_the_overdue_list_changes(
     # The audit log names who recorded it.
     page.emulate_media(media="screen")
     page.get_by_role("link", name="Audit log").click()
-    expect(page.locator("table.audit tbody tr").first).to_contain_text("create report")
+    expect(page.locator("table.audit tbody tr").first).to_contain_text("recorded report")
     shot(page, "08-audit")
 
 

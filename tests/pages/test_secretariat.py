@@ -120,7 +120,9 @@ def test_recording_a_report_takes_it_off_the_overdue_list(
     assert api["reports"][0]["received"] == "2010-03-02"
     # And the audit log says who did it.
     audit = text_of(officer.get("/audit").text)
-    assert "(Officer Amina Diallo, secretariat) create report" in audit
+    assert "(Officer Amina Diallo, secretariat) recorded report" in audit
+    # In words: field labels and values as the pages show them.
+    assert "received: 2 March 2010" in audit and "first report: 1" in audit
     assert "symbol: CMW/C/GTM/1" in audit
     assert "Page 1" in audit and "Older" not in audit  # one page of entries, no next link
 
@@ -293,7 +295,7 @@ def test_outbox_lists_messages_and_sends_a_failed_one_again(
     notice = text_of(officer.get("/outbox").text)
     assert f"Message {message_id} is due now" in notice
     audit = text_of(officer.get("/audit").text)
-    assert f"retry message {message_id}" in audit
+    assert f"retry message (id {message_id})" in audit
 
     missing = officer.post("/outbox/999999/retry", data={"csrf_token": csrf_of(page.text)})
     assert missing.status_code == 303
