@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.session_factory = session_factory(engine)
     app.state.database_url = engine.url
     app.state.answers = AnswerCache()

@@ -16,12 +16,12 @@ from api.deps import reading
 from api.pages.security import signed_in
 from api.pages.web import PageRoute, answer, as_at, link, render
 from api.pages.words import alphabetical_key
-from notifier.config import Policy
 from notifier.models import OutboxMessage
 from obligations import models, queries
 from obligations.errors import InvalidInput
 from obligations.inputs import parse_region
 from obligations.record import Record
+from obligations.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -47,7 +47,11 @@ class Outreach:
 
 
 def outreach(
-    session: Session, overdue: list[queries.OverdueItem], as_of: date, codes: list[str]
+    session: Session,
+    overdue: list[queries.OverdueItem],
+    as_of: date,
+    codes: list[str],
+    settings: Settings,
 ) -> dict[str, Outreach]:
     """Per State: active focal points, the last message sent, the next notice planned."""
     people = dict(
@@ -64,7 +68,8 @@ def outreach(
             .group_by(OutboxMessage.state_code)
         ).all()
     )
-    every = Policy().overdue_every_days
+    every = settings.overdue_every_days
+    replies_to = any(a.strip() for a in settings.secretariat_emails.split(","))
     items: dict[str, list[queries.OverdueItem]] = {}
     for item in overdue:
         items.setdefault(item.code, []).append(item)
@@ -73,7 +78,9 @@ def outreach(
         owed = items.get(code, [])
         sent = last.get(code)
         why = None
-        if not people.get(code):
+        if not replies_to:
+            why = "OBLIGATIONS_SECRETARIAT_EMAILS is not set: the notifier sends nothing"
+        elif not people.get(code):
             why = "no focal point on file"
         elif not all(i.verified for i in owed):
             why = "not verified: nothing is sent"
@@ -152,7 +159,13 @@ def overdue_page(
     if shown == "state" and signed_in(request) is not None:
         # Not cached: messages go out without changing the record's revision.
         with reading(request) as session:
-            reach = outreach(session, [r.item for r in rows], when.day, [s.code for s in by_state])
+            reach = outreach(
+                session,
+                [r.item for r in rows],
+                when.day,
+                [s.code for s in by_state],
+                request.app.state.settings,
+            )
     extra = {"by": "state"} if shown == "state" else {}
     csv = link("/api/v1/overdue", format="csv", region=group, **extra, **when.query())
     return render(

@@ -389,6 +389,12 @@ def test_the_overdue_view_tells_the_secretariat_who_to_write_to(
             .where(OutboxMessage.state_code == "GTM")
             .values(status="sent", sent_at=datetime(2026, 11, 25, 6, 0))
         )
+    unset = text_of(officer.get("/overdue", params={"as_of": "2026-11-25"}).text)
+    assert "none: OBLIGATIONS_SECRETARIAT_EMAILS is not set: the notifier sends nothing" in unset
+    app = officer.app
+    app.state.settings = app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"secretariat_emails": "cmw@ohchr.example.org"}
+    )
     shown = text_of(officer.get("/overdue", params={"as_of": "2026-11-25"}).text)
     # Guatemala: one focal point, the notice sent today, the next one 90 days after the last.
     assert "Guatemala GRULAC report 3; report 4; report 5 2 July 2014 4,530 1 25 November 2026" in (
