@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from notifier.config import NotifierConfig
 from obligations.errors import InvalidInput
+from obligations.settings import default_data_dir
 
 SMTP_TIMEOUT_SECONDS = 30
 
@@ -43,6 +44,10 @@ class MaildirTransport:
 
     def send(self, message: EmailMessage) -> dict[str, str]:
         try:
+            if self.path.parent == default_data_dir():
+                # The default Maildir lives in the data folder, which a database given by URL
+                # never made; an explicit OBLIGATIONS_MAILDIR's parents are never created.
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             mailbox.Maildir(self.path, create=True).add(message)
         except OSError as error:
             raise DeliveryError(f"cannot write to the Maildir {self.path}: {error}") from None

@@ -10,8 +10,10 @@ import threading
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,8 +22,9 @@ from notifier.delivery import deliver
 from notifier.models import OutboxMessage
 from notifier.outbox import list_messages, retry_message
 from notifier.service import run_sweep
-from notifier.transports import transport_from
+from notifier.transports import DeliveryError, MaildirTransport, transport_from
 from obligations.db import make_engine, session_factory, transaction
+from obligations.settings import default_data_dir
 from tests.notifier.conftest import MailHandler, SmtpServer, add_contact, config_for, free_port
 
 TODAY = date(2026, 11, 25)
@@ -186,3 +189,18 @@ def test_a_sweep_killed_mid_delivery_loses_nothing(
     assert set(by_id) == {r.message_id for r in rows}
     assert by_id[rows[1].message_id] == 2
     assert by_id[rows[0].message_id] == by_id[rows[2].message_id] == 1
+
+
+def test_the_default_maildir_is_made_in_a_data_folder_that_does_not_exist_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database given by URL: nothing made the data folder, where the default Maildir lives.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "fresh"))
+    message = EmailMessage()
+    message["Subject"] = "ICRMW reminder"
+    message.set_content("Dear focal point")
+    MaildirTransport(default_data_dir() / "maildir").send(message)
+    assert len(list((default_data_dir() / "maildir" / "new").iterdir())) == 1
+    # An explicit folder's missing parents are not made: the failure is said, not hidden.
+    with pytest.raises(DeliveryError, match="cannot write to the Maildir"):
+        MaildirTransport(tmp_path / "missing" / "maildir").send(message)
