@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from notifier.config import NotifierConfig
 from notifier.models import OutboxMessage
@@ -250,9 +251,8 @@ def test_recording_an_action_a_review_and_a_decision(officer: TestClient, engine
     assert count(engine, models.AuditEntry) == 4
 
 
-def test_outbox_lists_messages_and_sends_a_failed_one_again(
-    officer: TestClient, engine: Engine
-) -> None:
+def notice_planned_for_guatemala(engine: Engine) -> sessionmaker[Session]:
+    """A focal point for Guatemala, and the overdue notice a sweep on 25 Nov 2026 plans."""
     factory = session_factory(engine)
     with transaction(factory) as session:
         contacts.add_contact(session, "GTM", "Focal point", "focal@minex.gob.gt", "es")
@@ -265,6 +265,13 @@ def test_outbox_lists_messages_and_sends_a_failed_one_again(
         NotifierConfig(secretariat=("cmw@ohchr.example.org",)),
     )
     assert planned
+    return factory
+
+
+def test_outbox_lists_messages_and_sends_a_failed_one_again(
+    officer: TestClient, engine: Engine
+) -> None:
+    factory = notice_planned_for_guatemala(engine)
     with transaction(factory) as session:
         message_id = session.scalar(select(OutboxMessage.id).limit(1))
         session.execute(
@@ -372,17 +379,7 @@ def test_recording_the_committees_documents_through_the_forms(
 def test_the_overdue_view_tells_the_secretariat_who_to_write_to(
     officer: TestClient, engine: Engine
 ) -> None:
-    factory = session_factory(engine)
-    with transaction(factory) as session:
-        contacts.add_contact(session, "GTM", "Focal point", "focal@minex.gob.gt", "es")
-        record_history(session, "GTM", None, kept_current=True)
-    planned = plan_and_write(
-        factory,
-        plan_sweep,
-        date(2026, 11, 25),
-        NotifierConfig(secretariat=("cmw@ohchr.example.org",)),
-    )
-    assert planned
+    factory = notice_planned_for_guatemala(engine)
     with transaction(factory) as session:
         session.execute(
             update(OutboxMessage)
