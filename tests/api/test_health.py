@@ -19,10 +19,18 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 def test_not_ready_while_the_schema_is_behind(client: TestClient, database_url: str) -> None:
     engine = make_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0003'"))
-    engine.dispose()
-    answer = client.get("/readyz")
+
+    def set_version(revision: str) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+    set_version("0003")
+    try:
+        answer = client.get("/readyz")
+    finally:
+        # The PostgreSQL schema is shared by the whole run: put the version back.
+        set_version("0005")
+        engine.dispose()
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "30"
     assert answer.json()["detail"] == (
