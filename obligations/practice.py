@@ -17,6 +17,7 @@ from obligations.inputs import (
     check_symbol,
     parse_numbers,
     parse_partial_date,
+    today,
 )
 from obligations.record import KEPT_CURRENT, load_record
 from obligations.recording import DEFAULT_SOURCE, lock_state, require_bound, write_row
@@ -45,7 +46,7 @@ def check_numbered_symbol(symbol: str, code: str, kind: str, number: int, field:
 
 def _fact_date(text: DateText, field: str) -> tuple[date, Precision]:
     day, precision = parse_partial_date(text, field)
-    if day > date.today() and precision is not Precision.DAY:
+    if day > today() and precision is not Precision.DAY:
         raise InvalidInput(f"{field}: {shown(day, precision)} has not ended yet; give the day")
     return check_record_date(day, field), precision
 

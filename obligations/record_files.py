@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,7 @@ def _numbers(first: int, last: int | None) -> str:
 
 
 def _int(text: str, field: str) -> int:
-    if not text.strip().isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
         raise InvalidInput(f"{field}: {text!r} is not a whole number")
     return int(text)
 
