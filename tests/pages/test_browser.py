@@ -204,3 +204,20 @@ def test_the_api_documentation_works_with_the_network_blocked(
     shot(page, "08-redoc-offline")
     # The only request for elsewhere is ReDoc's "powered by" logo, blocked without harm.
     assert outside in ([], ["https://cdn.redoc.ly/redoc/logo-mini.svg"])
+
+
+def test_main_pages_fit_a_phone_without_scrolling_sideways(
+    site: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for name, path in [
+        ("dashboard", "/"),
+        ("overdue", "/overdue"),
+        ("overdue-items", "/overdue?view=items"),
+        ("states", "/states"),
+        ("state", "/states/GTM"),
+        ("status", "/status"),
+    ]:
+        page.goto(f"{site.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        shot(page, f"phone-{name}")
