@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from obligations import practice
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.cli import AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
-from obligations.corrections import check_state_facts
-from obligations.errors import Conflict
+from obligations.corrections import (
+    ENTITIES,
+    check_state_facts,
+    correct_fact,
+    delete_fact,
+    get_fact,
+)
+from obligations.errors import Conflict, InvalidInput
 from obligations.queries import assess_acting
 from obligations.record import KEPT_CURRENT, Record, load_record
 from obligations.record_files import FILES, export_record
@@ -37,6 +43,8 @@ def register(app: typer.Typer, record_app: typer.Typer) -> None:
     app.command("coverage")(coverage)
     app.command("check")(check)
     app.command("export")(export)
+    app.command("correct")(correct)
+    app.command("delete")(delete)
 
 
 def record_loipr(
@@ -289,3 +297,90 @@ def export(
         counts = export_record(session, folder)
     for name, count in counts.items():
         typer.echo(f"{folder / name}: {count} rows")
+
+
+# The fields a correction may change, per kind of fact (the API's PATCH bodies).
+CORRECTABLE = {
+    "action": ("action", "date", "articles", "source", "effective", "notification", "note"),
+    "report": ("numbers", "received", "symbol", "procedure"),
+    "review": ("numbers", "session", "date", "end_date", "symbol"),
+    "decision": ("report", "due", "decided", "symbol", "kind"),
+}
+WHOLE_NUMBERS = ("session", "report")
+
+
+def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
+    """FIELD=VALUE pairs for a correction; an empty VALUE clears an optional field."""
+    fields = CORRECTABLE.get(entity)
+    if fields is None:
+        raise InvalidInput(
+            f"a {entity} is corrected by deleting it (`obligations delete {entity} ID`) and "
+            "recording it again"
+        )
+    changes: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in fields:
+            raise InvalidInput(
+                f"{pair!r}: give FIELD=VALUE, FIELD one of {', '.join(fields)} for a {entity}"
+            )
+        text = value.strip()
+        if name in WHOLE_NUMBERS and text:
+            if not text.isascii() or not text.isdigit():
+                raise InvalidInput(f"{name}: {text!r} is not a whole number")
+            changes[name] = int(text)
+        else:
+            changes[name] = text or None
+    if not changes:
+        raise InvalidInput(f"say what to change: FIELD=VALUE, FIELD one of {', '.join(fields)}")
+    return changes
+
+
+def correct(
+    entity: Annotated[str, typer.Argument(help="action, report, review or decision.")],
+    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=2**31 - 1)],
+    changes: Annotated[list[str], typer.Argument(help="FIELD=VALUE, e.g. received=2010-03-02")],
+) -> None:
+    """Correct a recorded fact; refused with the reason if the record would be impossible."""
+    if entity not in ENTITIES:
+        raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
+    parsed = parse_changes(entity, changes)
+    with writing() as session:
+        row = get_fact(session, entity, fact_id)
+        before = snapshot(row)
+        correct_fact(session, entity, row, parsed)
+        log_change(
+            session, cli_actor(), "update", entity, fact_id, row.state_code, before, snapshot(row)
+        )
+        typer.echo(
+            f"corrected {entity} {fact_id} of {row.state_code}: "
+            + ", ".join(
+                f"{name} {before.get(name)} -> {value}"
+                for name, value in snapshot(row).items()
+                if before.get(name) != value
+            )
+            or "nothing changed"
+        )
+
+
+def delete(
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help="action, report, review, decision, loipr, "
+            "list-of-issues, observations or follow-up."
+        ),
+    ],
+    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=2**31 - 1)],
+) -> None:
+    """Delete a fact recorded in error; refused if the record would then be impossible."""
+    if entity not in ENTITIES:
+        raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
+    with writing() as session:
+        row = get_fact(session, entity, fact_id)
+        before = snapshot(row)
+        code = row.state_code
+        delete_fact(session, row)
+        log_change(session, cli_actor(), "delete", entity, fact_id, code, before, None)
+    typer.echo(f"deleted {entity} {fact_id} of {code}")
