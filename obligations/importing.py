@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections import defaultdict
@@ -17,7 +18,7 @@ from obligations import models, record_files
 from obligations.errors import InvalidInput, NotFound, ObligationsError
 from obligations.inputs import parse_date, parse_partial_date, parse_state_code
 from obligations.record import load_record
-from obligations.recording import add_action_row, build_action, check_timeline
+from obligations.recording import add_action_row, build_action, check_timeline, lock_state
 from obligations.rules.facts import Action
 
 ACTION_COLUMNS = ("state", "action", "date", "articles", "source")
@@ -131,11 +132,17 @@ def import_actions(session: Session, text: str, origin: str) -> ImportResult:
             + (f" (missing: {', '.join(missing)})" if missing else "")
             + (f" (unknown: {', '.join(unknown)})" if unknown else "")
         )
+    read = list(reader)
+    # One writer per State: lock every State the file names, in one order, before checking.
+    for code in sorted({(row.get("state") or "").strip().upper() for row in read}):
+        # An unknown or malformed code is reported with its row below.
+        with contextlib.suppress(ObligationsError):
+            lock_state(session, code)
     record = load_record(session)
     known_states = set(record.states)
     new_by_state: dict[str, list[tuple[int, Action]]] = defaultdict(list)
     already = 0
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(read, start=2):
         try:
             action = _row_action(row, known_states)
         except ObligationsError as error:
