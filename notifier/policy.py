@@ -38,3 +38,10 @@ def latest_stage(due: date, as_of: date, policy: Policy) -> Stage | None:
         return None
     days = min(come)
     return Stage("reminder", days, due - timedelta(days=days))
+
+
+def next_overdue_notice(due: date, as_of: date, policy: Policy) -> date:
+    """The day of the next overdue notice after `as_of`, for a report overdue on it."""
+    stage = latest_stage(due, as_of, policy)
+    assert stage is not None and stage.kind == "overdue", "the report must be overdue"
+    return stage.date + timedelta(days=policy.overdue_every_days)

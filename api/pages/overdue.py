@@ -16,7 +16,9 @@ from api.deps import reading
 from api.pages.security import signed_in
 from api.pages.web import PageRoute, answer, as_at, link, render
 from api.pages.words import alphabetical_key
+from notifier.config import Policy
 from notifier.models import OutboxMessage
+from notifier.policy import next_overdue_notice
 from obligations import models, queries
 from obligations.errors import InvalidInput
 from obligations.inputs import parse_region
@@ -68,7 +70,7 @@ def outreach(
             .group_by(OutboxMessage.state_code)
         ).all()
     )
-    every = settings.overdue_every_days
+    policy = Policy(overdue_every_days=settings.overdue_every_days)
     replies_to = any(a.strip() for a in settings.secretariat_emails.split(","))
     items: dict[str, list[queries.OverdueItem]] = {}
     for item in overdue:
@@ -84,12 +86,10 @@ def outreach(
             why = "no focal point on file"
         elif not all(i.verified for i in owed):
             why = "not verified: nothing is sent"
-        # Overdue notices come the day after the due date, then every `every` days.
         next_day = min(
-            (i.overdue_from + timedelta(days=every * ((as_of - i.overdue_from).days // every + 1))
-             for i in owed),
+            (next_overdue_notice(i.overdue_from - timedelta(days=1), as_of, policy) for i in owed),
             default=None,
-        )  # fmt: skip
+        )
         found[code] = Outreach(
             people.get(code, 0),
             sent.date() if sent else None,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from notifier.config import Policy
-from notifier.policy import latest_stage
+from notifier.policy import latest_stage, next_overdue_notice
 
 DUE = date(2029, 7, 1)
 POLICY = Policy((180, 90, 30), 90)
@@ -47,3 +47,13 @@ def test_the_policy_is_configurable() -> None:
     assert latest_stage(DUE, DUE - timedelta(days=61), policy) is None
     assert latest_stage(DUE, DUE - timedelta(days=7), policy).name == "reminder-7"  # type: ignore[union-attr]
     assert latest_stage(DUE, DUE + timedelta(days=31), policy).name == "overdue-31"  # type: ignore[union-attr]
+
+
+def test_the_next_overdue_notice_is_the_next_90_day_step_after_the_day() -> None:
+    policy = Policy()
+    due = date(2014, 7, 1)
+    assert next_overdue_notice(due, date(2014, 7, 2), policy) == date(2014, 9, 30)
+    for as_of in (date(2014, 9, 29), date(2014, 9, 30), date(2026, 11, 25)):
+        notice = next_overdue_notice(due, as_of, policy)
+        assert as_of < notice <= as_of + timedelta(days=90)
+        assert (notice - date(2014, 7, 2)).days % 90 == 0
