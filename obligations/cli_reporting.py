@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from obligations import practice
 from obligations.audit import log_change, log_creation, snapshot
-from obligations.cli import AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
+from obligations.cli import MAX_ID, AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
 from obligations.corrections import (
     ENTITIES,
     check_state_facts,
@@ -339,7 +339,7 @@ def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
 
 def correct(
     entity: Annotated[str, typer.Argument(help="action, report, review or decision.")],
-    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=2**31 - 1)],
+    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=MAX_ID)],
     changes: Annotated[list[str], typer.Argument(help="FIELD=VALUE, e.g. received=2010-03-02")],
 ) -> None:
     """Correct a recorded fact; refused with the reason if the record would be impossible."""
@@ -372,7 +372,7 @@ def delete(
             "list-of-issues, observations or follow-up."
         ),
     ],
-    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=2**31 - 1)],
+    fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=MAX_ID)],
 ) -> None:
     """Delete a fact recorded in error; refused if the record would then be impossible."""
     if entity not in ENTITIES:

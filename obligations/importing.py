@@ -108,13 +108,7 @@ def has_reporting_facts(session: Session) -> bool:
 
 
 def import_actions_file(session: Session, path: Path) -> ImportResult:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{path}: cannot be read as UTF-8 text ({error})") from None
-    return import_actions(session, text, str(path))
+    return import_actions(session, record_files.read_text(path), str(path))
 
 
 def import_actions(session: Session, text: str, origin: str) -> ImportResult:

@@ -80,9 +80,6 @@ class DepositaryAction(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
-PRECISIONS = ("day", "month", "year")
-
-
 def precision_column() -> Mapped[str]:
     return mapped_column(String(5), default="day", server_default="day")
 

@@ -15,6 +15,7 @@ from api.pages.web import PageRoute, link, page_number, render
 from obligations.audit import AuditView, audit_page
 from obligations.inputs import parse_state_code
 from obligations.queries import as_given
+from obligations.record_files import PRECISION_COLUMNS
 from obligations.wording import long_date
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -41,8 +42,6 @@ FIELD_LABELS = {
     "regional_group": "regional group", "membership": "membership",
 }  # fmt: skip
 OPERATIONS = {"create": "recorded", "update": "corrected", "delete": "deleted"}
-# Date columns whose precision column is not named `<column>_precision`.
-PRECISIONS = {"follow_up_due": "follow_up_precision", "replies_received": "replies_precision"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def shown(field: str, row: dict[str, Any]) -> Any:
             day = date.fromisoformat(value)
         except ValueError:
             return value
-        precision = row.get(PRECISIONS.get(field, f"{field}_precision"), "day")
+        precision = row.get(PRECISION_COLUMNS.get(field, f"{field}_precision"), "day")
         return long_date(day) if precision == "day" else as_given(day, precision)
     return value
 
