@@ -52,6 +52,7 @@ def report_view(row: models.ReportReceived) -> dict[str, Any]:
         "symbol": row.symbol,
         "procedure": row.procedure,
         "source": row.source,
+        "out_of_sequence": row.out_of_sequence,
     }
 
 
@@ -66,6 +67,7 @@ def review_view(row: models.Review) -> dict[str, Any]:
         "symbol": row.symbol,
         "without_report": row.without_report,
         "source": row.source,
+        "out_of_sequence": row.out_of_sequence,
     }
 
 
@@ -98,14 +100,15 @@ def create_action(session: Session, code: str, body: schemas.ActionIn) -> Any:
 
 def create_report(session: Session, code: str, body: schemas.ReportIn) -> Any:
     return recording.record_report(
-        session, code, body.numbers, body.received, body.symbol, body.procedure
-    )
+        session, code, body.numbers, body.received, body.symbol, body.procedure,
+        out_of_sequence=body.out_of_sequence,
+    )  # fmt: skip
 
 
 def create_review(session: Session, code: str, body: schemas.ReviewIn) -> Any:
     return recording.record_review(
         session, code, body.numbers, body.session, body.date, body.symbol, body.end_date,
-        body.without_report, body.source,
+        body.without_report, body.source, body.out_of_sequence,
     )  # fmt: skip
 
 

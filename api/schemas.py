@@ -60,11 +60,22 @@ class ActionPatch(Body):
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
+OutOfSequence = Annotated[
+    str | None,
+    Field(
+        max_length=500,
+        description="Why the fact stands although it breaks the reports' sequence (a report "
+        "beyond the next one due, a review of reports not on record as received).",
+    ),
+]
+
+
 class ReportIn(Body):
     numbers: Numbers
     received: IsoDate
     symbol: Symbol | None = None
     procedure: Literal["standard", "simplified"] = "standard"
+    out_of_sequence: OutOfSequence = None
 
 
 class ReportPatch(Body):
@@ -72,6 +83,7 @@ class ReportPatch(Body):
     received: IsoDate | None = None
     symbol: Symbol | None = None
     procedure: Literal["standard", "simplified"] | None = None
+    out_of_sequence: OutOfSequence = None
 
 
 class ReviewIn(Body):
@@ -82,6 +94,7 @@ class ReviewIn(Body):
     symbol: Symbol | None = None
     without_report: bool = Field(False, description="In the absence of a report (rule 34).")
     source: Annotated[str, Field(max_length=500)] | None = None
+    out_of_sequence: OutOfSequence = None
 
 
 class ReviewPatch(Body):
@@ -90,6 +103,7 @@ class ReviewPatch(Body):
     date: IsoDate | None = None
     end_date: IsoDate | None = None
     symbol: Symbol | None = None
+    out_of_sequence: OutOfSequence = None
 
 
 class DecisionIn(Body):

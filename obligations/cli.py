@@ -611,6 +611,16 @@ def record_action(
         )
 
 
+OutOfSequence = Annotated[
+    str | None,
+    typer.Option(
+        "--out-of-sequence",
+        metavar="REASON",
+        help="Record it although it breaks the reports' sequence, and why (kept with the fact).",
+    ),
+]
+
+
 @record_app.command("report")
 def record_report(
     code: Code,
@@ -620,8 +630,10 @@ def record_report(
     simplified: Annotated[
         bool, typer.Option(help="Submitted under the simplified procedure.")
     ] = False,
+    out_of_sequence: OutOfSequence = None,
 ) -> None:
-    """Record a report received."""
+    """Record a report received (refused if it skips a report still open, unless the reason is
+    given with --out-of-sequence)."""
     with writing() as session:
         row = recording.record_report(
             session,
@@ -630,13 +642,19 @@ def record_report(
             parse_date(received, "--received"),
             symbol,
             "simplified" if simplified else "standard",
+            out_of_sequence=out_of_sequence,
         )
         log_creation(session, cli_actor(), "report", row)
         typer.echo(
             f"recorded {row.state_code} {report_numbers(row.first_number, row.last_number)} "
             f"received {as_given(row.received, row.received_precision)} "
             f"({row.symbol or 'no symbol'}, {row.procedure} procedure; id {row.id})"
+            + out_of_sequence_words(row.out_of_sequence)
         )
+
+
+def out_of_sequence_words(reason: str | None) -> str:
+    return f"; out of sequence: {reason}" if reason else ""
 
 
 def report_numbers(first: int, last: int) -> str:
@@ -655,8 +673,10 @@ def record_review(
         bool, typer.Option(help="In the absence of a report (rule 34, CMW/C/2).")
     ] = False,
     source: Annotated[str | None, typer.Option(help="Where the fact comes from.")] = None,
+    out_of_sequence: OutOfSequence = None,
 ) -> None:
-    """Record a review by the Committee (with or without a report, rule 34)."""
+    """Record a review by the Committee (with or without a report, rule 34). A review of
+    reports not on record as received is refused unless the reason is given."""
     with writing() as session:
         row = recording.record_review(
             session,
@@ -668,6 +688,7 @@ def record_review(
             parse_date(until, "--until") if until else None,
             without_report,
             source,
+            out_of_sequence,
         )
         log_creation(session, cli_actor(), "review", row)
         typer.echo(
@@ -676,6 +697,7 @@ def record_review(
             + (f" at session {row.session}" if row.session else "")
             + (" in the absence of a report" if row.without_report else "")
             + f" ({row.symbol or 'no symbol'}; id {row.id})"
+            + out_of_sequence_words(row.out_of_sequence)
         )
 
 

@@ -302,8 +302,8 @@ def export(
 # The fields a correction may change, per kind of fact (the API's PATCH bodies).
 CORRECTABLE = {
     "action": ("action", "date", "articles", "source", "effective", "notification", "note"),
-    "report": ("numbers", "received", "symbol", "procedure"),
-    "review": ("numbers", "session", "date", "end_date", "symbol"),
+    "report": ("numbers", "received", "symbol", "procedure", "out_of_sequence"),
+    "review": ("numbers", "session", "date", "end_date", "symbol", "out_of_sequence"),
     "decision": ("report", "due", "decided", "symbol", "kind"),
 }
 WHOLE_NUMBERS = ("session", "report")

@@ -22,8 +22,17 @@ from obligations.inputs import (
     parse_numbers,
 )
 from obligations.record import Record, format_articles, load_record
-from obligations.recording import bound_from, build_action, check_due_dates_increase, lock_state
+from obligations.recording import (
+    bound_from,
+    build_action,
+    check_due_dates_increase,
+    lock_state,
+    refuse_new_breaks,
+    sequence_reason,
+    state_breaks,
+)
 from obligations.rules.facts import DecisionKind, Procedure
+from obligations.rules.sequence import SequenceBreak
 from obligations.rules.standing import replay
 
 ENTITIES: dict[str, type[Any]] = {
@@ -49,10 +58,21 @@ def get_fact(session: Session, entity: str, fact_id: int, state: str | None = No
     return row
 
 
-def check_state_record(session: Session, code: str) -> None:
-    """Everything recorded for one State must still hold together."""
+def check_state_record(
+    session: Session, code: str, sequence_before: list[SequenceBreak] | None = None
+) -> None:
+    """Everything recorded for one State must still hold together; with the sequence breaks
+    found before the change, the change must bring no new one."""
     session.flush()
-    check_state_facts(load_record(session, code), code)
+    record = load_record(session, code)
+    check_state_facts(record, code)
+    if sequence_before is not None:
+        refuse_new_breaks(code, sequence_before, state_breaks(record, code))
+
+
+def breaks_now(session: Session, code: str) -> list[SequenceBreak]:
+    """The State's reports and reviews out of sequence, before a change is applied."""
+    return state_breaks(load_record(session, code), code)
 
 
 def check_state_facts(record: Record, code: str) -> None:
@@ -143,6 +163,7 @@ def correct_action(session: Session, row: models.DepositaryAction, changes: dict
 
 
 def correct_report(session: Session, row: models.ReportReceived, changes: dict[str, Any]) -> None:
+    before = breaks_now(session, row.state_code)
     first, last = parse_numbers(changes.get("numbers", [row.first_number, row.last_number]))
     received = _date(changes, "received", row.received)
     if received is None:
@@ -155,10 +176,12 @@ def correct_report(session: Session, row: models.ReportReceived, changes: dict[s
         raise InvalidInput("procedure: must be 'standard' or 'simplified'") from None
     row.first_number, row.last_number = first, last
     row.received, row.symbol, row.procedure = received, symbol, procedure
-    check_state_record(session, row.state_code)
+    row.out_of_sequence = sequence_reason(changes.get("out_of_sequence", row.out_of_sequence))
+    check_state_record(session, row.state_code, before)
 
 
 def correct_review(session: Session, row: models.Review, changes: dict[str, Any]) -> None:
+    before = breaks_now(session, row.state_code)
     first, last = parse_numbers(changes.get("numbers", [row.first_number, row.last_number]))
     day = _date(changes, "date", row.date)
     if day is None:
@@ -173,7 +196,8 @@ def correct_review(session: Session, row: models.Review, changes: dict[str, Any]
     row.first_number, row.last_number = first, last
     row.date, row.end_date, row.session = day, end, session_number
     row.symbol = check_symbol(changes.get("symbol", row.symbol), row.state_code)
-    check_state_record(session, row.state_code)
+    row.out_of_sequence = sequence_reason(changes.get("out_of_sequence", row.out_of_sequence))
+    check_state_record(session, row.state_code, before)
 
 
 def correct_decision(
@@ -214,11 +238,12 @@ def delete_fact(session: Session, row: Any) -> None:
     stored record is already impossible (hand SQL, an older version) can always shed a fact,
     so a corrections call can remove the row that conflicts."""
     code = row.state_code
+    record = load_record(session, code)
     try:
-        check_state_facts(load_record(session, code), code)
+        check_state_facts(record, code)
     except Conflict:
         session.delete(row)
         session.flush()
         return
     session.delete(row)
-    check_state_record(session, code)
+    check_state_record(session, code, state_breaks(record, code))

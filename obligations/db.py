@@ -166,10 +166,11 @@ def has_schema(engine: Engine) -> bool:
 ALLOW_DATA_LOSS = "allow-data-loss"
 
 
-def guard_data_loss(tables: Sequence[str], what: str) -> None:
-    """In a migration's downgrade: refuse to drop tables holding rows that nothing can rebuild.
+def guard_data_loss(tables: Sequence[str], what: str, where: str = "") -> None:
+    """In a migration's downgrade: refuse to drop tables holding rows that nothing can rebuild
+    (or, with `where`, a column: the rows matching it).
 
-    Goes ahead when the tables are empty, or when told `alembic -x allow-data-loss=yes …`.
+    Goes ahead when no row is held, or when told `alembic -x allow-data-loss=yes …`.
     """
     from alembic import context, op
     from alembic.util import CommandError
@@ -179,7 +180,9 @@ def guard_data_loss(tables: Sequence[str], what: str) -> None:
     bind = op.get_bind()
     present = set(inspect(bind).get_table_names())
     held = {
-        name: bind.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+        name: bind.execute(
+            text(f'SELECT count(*) FROM "{name}"' + (f" WHERE {where}" if where else ""))
+        ).scalar_one()
         for name in tables
         if name in present
     }

@@ -18,7 +18,13 @@ from obligations import models, record_files
 from obligations.errors import InvalidInput, NotFound, ObligationsError
 from obligations.inputs import parse_date, parse_partial_date, parse_state_code
 from obligations.record import load_record
-from obligations.recording import add_action_row, build_action, check_timeline, lock_state
+from obligations.recording import (
+    add_action_row,
+    build_action,
+    check_timeline,
+    lock_state,
+    sequence_checked_at_end,
+)
 from obligations.rules.facts import Action
 
 ACTION_COLUMNS = ("state", "action", "date", "articles", "source")
@@ -92,8 +98,9 @@ def load_bundled_record(session: Session) -> ImportResult:
 
 def load_bundled_reporting(session: Session) -> None:
     """The Committee's reporting record shipped with the package, each row checked."""
-    for name in BUNDLED_REPORTING:
-        record_files.import_text(session, bundled_text(f"icrmw/{name}"), f"bundled {name}")
+    with sequence_checked_at_end(session):
+        for name in BUNDLED_REPORTING:
+            record_files.import_text(session, bundled_text(f"icrmw/{name}"), f"bundled {name}")
     history = record_files.HISTORY_FILE
     record_files.import_history(session, bundled_text(f"icrmw/{history}"), f"bundled {history}")
 

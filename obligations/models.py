@@ -102,6 +102,8 @@ class ReportReceived(Base):
     symbol: Mapped[str | None] = mapped_column(String(64))
     procedure: Mapped[str] = mapped_column(String(16), default="standard")
     source: Mapped[str | None] = mapped_column(String(500))
+    # Why the report stands though it skips a number still open (see rules/sequence.py).
+    out_of_sequence: Mapped[str | None] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
@@ -122,6 +124,8 @@ class Review(Base):
     symbol: Mapped[str | None] = mapped_column(String(64))
     without_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source: Mapped[str | None] = mapped_column(String(500))
+    # Why the review stands though the reports it covers are not on record as received.
+    out_of_sequence: Mapped[str | None] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 

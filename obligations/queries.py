@@ -232,6 +232,7 @@ class ReportView:
     # False where the record may lack what set or discharged it (see HistoryView).
     verified: bool
     source: str | None  # the document the receipt was read in
+    out_of_sequence: str | None  # why the receipt stands though out of sequence
 
     @classmethod
     def of(cls, r: ReportObligation | FollowUpObligation, verified: bool) -> ReportView:
@@ -245,6 +246,7 @@ class ReportView:
             r.symbol,
             verified,
             r.source,
+            r.out_of_sequence if isinstance(r, ReportObligation) else None,
         )
 
 
@@ -257,6 +259,7 @@ class ReviewView:
     without_report: bool
     symbol: str | None
     source: str | None
+    out_of_sequence: str | None
 
 
 @dataclass(frozen=True)
@@ -393,6 +396,7 @@ def state_dossier(record: Record, code: str, as_of: date) -> DossierView:
                 r.without_report,
                 r.symbol,
                 r.source,
+                r.out_of_sequence,
             )
             for r in reviews
         ],

@@ -99,6 +99,7 @@ def to_report(row: Any) -> ReportReceived:
         Procedure(row.procedure),
         Precision(row.received_precision),
         row.source,
+        row.out_of_sequence,
     )
 
 
@@ -112,6 +113,7 @@ def to_review(row: Any) -> Review:
         row.symbol,
         row.without_report,
         row.source,
+        row.out_of_sequence,
     )
 
 

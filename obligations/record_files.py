@@ -202,24 +202,27 @@ FILES: tuple[FactFile, ...] = (
     FactFile(
         "reports.csv",
         "report",
-        ("state", "numbers", "received", "symbol", "procedure", "source"),
+        ("state", "numbers", "received", "symbol", "procedure", "source", "out_of_sequence"),
         ("state", "numbers", "received", "source"),
         models.ReportReceived,
         lambda s, r: recording.record_report(
             s, r["state"], r["numbers"], r["received"], _none(r["symbol"]),
-            r["procedure"].strip() or "standard", r["source"],
+            r["procedure"].strip() or "standard", r["source"], _none(r["out_of_sequence"]),
         ),
         lambda x: (x.state_code, x.first_number, x.last_number),
         lambda r: (parse_state_code(r["state"]), _first(r["numbers"]), _last(r["numbers"])),
         lambda x: [
             x.state_code, _numbers(x.first_number, x.last_number), _d(x, "received"),
-            x.symbol or "", x.procedure, x.source or "",
+            x.symbol or "", x.procedure, x.source or "", x.out_of_sequence or "",
         ],
     ),
     FactFile(
         "reviews.csv",
         "review",
-        ("state", "numbers", "session", "date", "end_date", "without_report", "symbol", "source"),
+        (
+            "state", "numbers", "session", "date", "end_date", "without_report", "symbol",
+            "source", "out_of_sequence",
+        ),
         ("state", "numbers", "session", "date", "source"),
         models.Review,
         lambda s, r: recording.record_review(
@@ -228,6 +231,7 @@ FILES: tuple[FactFile, ...] = (
             parse_date(r["date"]), _none(r["symbol"]),
             parse_date(r["end_date"], "end_date") if r["end_date"].strip() else None,
             _yes(r["without_report"], "without_report"), r["source"],
+            _none(r["out_of_sequence"]),
         ),
         lambda x: (x.state_code, x.first_number, x.last_number, x.date.isoformat()),
         lambda r: (
@@ -238,7 +242,7 @@ FILES: tuple[FactFile, ...] = (
             x.state_code, _numbers(x.first_number, x.last_number), x.session or "",
             x.date.isoformat(),
             x.end_date.isoformat() if x.end_date else "", "yes" if x.without_report else "no",
-            x.symbol or "", x.source or "",
+            x.symbol or "", x.source or "", x.out_of_sequence or "",
         ],
     ),
     FactFile(
@@ -333,7 +337,9 @@ def read_text(path: Path) -> str:
 
 def import_path(session: Session, path: Path) -> list[FileImport]:
     """A CSV file, or a folder of them (as `export` writes), in the order facts build on."""
-    if path.is_dir():
+    with recording.sequence_checked_at_end(session):
+        if not path.is_dir():
+            return [import_text(session, read_text(path), str(path))]
         files = [path / spec.name for spec in FILES if (path / spec.name).exists()]
         if not files:
             raise InvalidInput(f"{path}: no record files ({', '.join(BY_NAME)}) in the folder")
@@ -342,7 +348,6 @@ def import_path(session: Session, path: Path) -> list[FileImport]:
             history = path / HISTORY_FILE
             import_history(session, read_text(history), str(history))
         return done
-    return [import_text(session, read_text(path), str(path))]
 
 
 def export_record(session: Session, folder: Path) -> dict[str, int]:

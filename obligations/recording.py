@@ -5,7 +5,8 @@ Every write is checked against the whole record first and either lands whole or 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -29,9 +30,18 @@ from obligations.inputs import (
 from obligations.record import Record, format_articles, load_record
 from obligations.rules.dates import add_years
 from obligations.rules.entry_into_force import general_entry_into_force, state_entry_into_force
-from obligations.rules.facts import Action, ActionKind, Decision, DecisionKind, Procedure
+from obligations.rules.facts import (
+    Action,
+    ActionKind,
+    Decision,
+    DecisionKind,
+    Procedure,
+    ReportReceived,
+    Review,
+)
 from obligations.rules.precision import Precision
 from obligations.rules.reporting import report_schedule
+from obligations.rules.sequence import SequenceBreak, new_breaks, sequence_breaks
 from obligations.rules.standing import replay
 
 DEFAULT_SOURCE = "secretariat"
@@ -241,6 +251,82 @@ def require_bound(record: Record, code: str, day: date, what: str) -> date:
     return bound
 
 
+def sequence_reason(text: str | None) -> str | None:
+    """The reason given for a fact out of sequence (blank: none)."""
+    reason = check_plain_text(text, "out_of_sequence", 500)
+    return reason or None
+
+
+def committee_requests(record: Record, code: str) -> list[tuple[int, date]]:
+    """(report number, date) of each act of the Committee's asking the State for that report."""
+    observations = record.observations.get(code, [])
+    return [
+        *((x.report, x.transmitted) for x in record.loiprs.get(code, [])),
+        *((x.report, x.issued) for x in record.lists_of_issues.get(code, [])),
+        *((x.report, x.decided) for x in record.decisions.get(code, [])),
+        *(
+            (number, x.adopted)
+            for x in observations
+            if x.next_first is not None
+            for number in range(x.next_first, (x.next_last or x.next_first) + 1)
+        ),
+    ]
+
+
+def state_breaks(record: Record, code: str) -> list[SequenceBreak]:
+    return sequence_breaks(
+        record.reports.get(code, []),
+        record.reviews.get(code, []),
+        committee_requests(record, code),
+    )
+
+
+def refuse_new_breaks(code: str, before: list[SequenceBreak], after: list[SequenceBreak]) -> None:
+    """Refuse a change that puts a report or review out of sequence without a reason."""
+    found = new_breaks(before, after)
+    if found:
+        raise Conflict(
+            f"{code}: {found[0]}; if the record is right, record it with the reason "
+            "(--out-of-sequence REASON; out_of_sequence in the API)"
+        )
+
+
+def check_sequence(
+    session: Session, record: Record, code: str, new: ReportReceived | Review
+) -> None:
+    """A new report or review must keep the State's reports in sequence (or give a reason)."""
+    if session.info.get(SEQUENCE_DEFERRED):
+        return
+    reports = record.reports.get(code, [])
+    reviews = record.reviews.get(code, [])
+    requested = committee_requests(record, code)
+    after = (
+        sequence_breaks([*reports, new], reviews, requested)
+        if isinstance(new, ReportReceived)
+        else sequence_breaks(reports, [*reviews, new], requested)
+    )
+    refuse_new_breaks(code, state_breaks(record, code), after)
+
+
+SEQUENCE_DEFERRED = "obligations.sequence_deferred"
+
+
+@contextmanager
+def sequence_checked_at_end(session: Session) -> Iterator[None]:
+    """Facts imported together are checked for sequence once, as a whole: a folder brings
+    reports before the reviews that account for them."""
+    before = load_record(session)
+    session.info[SEQUENCE_DEFERRED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(SEQUENCE_DEFERRED, None)
+    session.flush()
+    after = load_record(session)
+    for code in sorted(set(after.reports) | set(after.reviews)):
+        refuse_new_breaks(code, state_breaks(before, code), state_breaks(after, code))
+
+
 def record_report(
     session: Session,
     code: str,
@@ -249,6 +335,7 @@ def record_report(
     symbol: str | None = None,
     procedure: str = Procedure.STANDARD.value,
     source: str | None = None,
+    out_of_sequence: str | None = None,
 ) -> models.ReportReceived:
     state = lock_state(session, code)
     first, last = parse_numbers(numbers)
@@ -268,6 +355,9 @@ def record_report(
                 f" on {earlier.received.isoformat()}"
                 + (f" ({earlier.symbol})" if earlier.symbol else "")
             )
+    reason = sequence_reason(out_of_sequence)
+    report = ReportReceived(first, last, received, symbol, kind, precision, out_of_sequence=reason)
+    check_sequence(session, record, state.code, report)
     return write_row(
         session,
         models.ReportReceived(
@@ -279,6 +369,7 @@ def record_report(
             symbol=symbol,
             procedure=kind.value,
             source=check_plain_text(source, "source", 500),
+            out_of_sequence=reason,
         ),
     )
 
@@ -293,6 +384,7 @@ def record_review(
     end_date: date | None = None,
     without_report: bool = False,
     source: str | None = None,
+    out_of_sequence: str | None = None,
 ) -> models.Review:
     state = lock_state(session, code)
     first, last = parse_numbers(numbers)
@@ -314,6 +406,11 @@ def record_review(
                     f"{state.code}: report {max(first, report.first)} was received on "
                     f"{report.received.isoformat()}; the review is not in its absence"
                 )
+    reason = sequence_reason(out_of_sequence)
+    review = Review(
+        first, last, session_number, day, end_date, symbol, without_report, None, reason
+    )
+    check_sequence(session, record, state.code, review)
     return write_row(
         session,
         models.Review(
@@ -326,6 +423,7 @@ def record_review(
             symbol=symbol,
             without_report=without_report,
             source=check_plain_text(source, "source", 500),
+            out_of_sequence=reason,
         ),
     )
 

@@ -32,6 +32,12 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STATE = Field("state", "State", "state", required=True)
 DOCUMENT_DATE_HINT = "YYYY-MM-DD, or YYYY-MM or YYYY when the document gives only that."
 SYMBOL_HINT = "A UN document symbol of the Committee, CMW/C/<CODE>/…; leave empty if not known."
+# Left blank, a report beyond the next one due (or a review of reports not received) is refused.
+OUT_OF_SEQUENCE = Field(
+    "out_of_sequence",
+    "Out of sequence: why",
+    hint="Only if it skips a report still open or reviews one never received, and it is so.",
+)
 
 
 def read_action(form: Reader) -> dict[str, Any]:
@@ -52,6 +58,7 @@ def read_report(form: Reader) -> dict[str, Any]:
         "received": form.date("received"),
         "symbol": form.text("symbol"),
         "procedure": form.raw("procedure") or "standard",
+        "out_of_sequence": form.text("out_of_sequence"),
     }
 
 
@@ -66,6 +73,7 @@ def read_review(form: Reader) -> dict[str, Any]:
         "symbol": form.text("symbol"),
         "without_report": "yes" in form.all_of("without_report"),
         "source": form.text("source"),
+        "out_of_sequence": form.text("out_of_sequence"),
     }
 
 
@@ -243,6 +251,7 @@ FORMS = {
                     ("simplified", "simplified (replies to a list of issues prior to reporting)"),
                 ),
             ),
+            OUT_OF_SEQUENCE,
         ),
         read_report,
         recording.record_report,
@@ -266,6 +275,7 @@ FORMS = {
                 choices=(("yes", "the State was considered without a report (rule 34)"),),
             ),
             Field("source", "Source", hint="The UN document this is read in."),
+            OUT_OF_SEQUENCE,
         ),
         read_review,
         recording.record_review,

@@ -81,6 +81,7 @@ class ReportReceived:
     procedure: Procedure = Procedure.STANDARD
     received_precision: Precision = Precision.DAY
     source: str | None = None  # the document the fact was read in
+    out_of_sequence: str | None = None  # why it stands although beyond the next report due
 
     def covers(self, number: int) -> bool:
         return self.first <= number <= self.last
@@ -98,6 +99,7 @@ class Review:
     symbol: str | None = None
     without_report: bool = False
     source: str | None = None  # the document the fact was read in
+    out_of_sequence: str | None = None  # why it stands although its reports were not received
 
     def covers(self, number: int) -> bool:
         return self.first <= number <= self.last

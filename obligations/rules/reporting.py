@@ -48,6 +48,7 @@ class ReportObligation:
     due_precision: Precision = Precision.DAY
     received_precision: Precision = Precision.DAY
     source: str | None = None  # where the receipt is recorded from
+    out_of_sequence: str | None = None  # why the receipt stands out of sequence, if it does
 
     @property
     def kind(self) -> str:
@@ -229,12 +230,18 @@ def _with_status(
                 precision,
                 report.received_precision,
                 report.source,
+                report.out_of_sequence,
             )
     for review in reviewed:
         if review.covers(number):
             # Received by the review's first day; the day it came is not on record.
             return ReportObligation(
-                number, due, basis, ReportStatus.RECEIVED, due_precision=precision
+                number,
+                due,
+                basis,
+                ReportStatus.RECEIVED,
+                due_precision=precision,
+                out_of_sequence=review.out_of_sequence,
             )
     for review in absent_reviews:
         if review.covers(number):

@@ -14,7 +14,7 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "up"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "database": "reachable", "migration": "0005"}
+    assert ready.json() == {"status": "ready", "database": "reachable", "migration": "0006"}
 
 
 def test_not_ready_while_the_schema_is_behind(client: TestClient, database_url: str) -> None:
@@ -29,12 +29,12 @@ def test_not_ready_while_the_schema_is_behind(client: TestClient, database_url: 
         answer = client.get("/readyz")
     finally:
         # The PostgreSQL schema is shared by the whole run: put the version back.
-        set_version("0005")
+        set_version("0006")
         engine.dispose()
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "30"
     assert answer.json()["detail"] == (
-        "the schema is at migration 0003, not 0005: run `obligations init`"
+        "the schema is at migration 0003, not 0006: run `obligations init`"
     )
     assert client.get("/healthz").status_code == 200
 

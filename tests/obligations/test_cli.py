@@ -112,6 +112,7 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "symbol": None,
             "verified": True,
             "source": None,
+            "out_of_sequence": None,
         },
         {
             "number": 2,
@@ -123,6 +124,7 @@ def test_state_dossier_shows_sources_and_reports(cli) -> None:
             "symbol": None,
             "verified": True,
             "source": None,
+            "out_of_sequence": None,
         },
     ]
     # Guatemala's history is researched up to its first concluding observations.

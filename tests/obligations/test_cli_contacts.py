@@ -81,7 +81,18 @@ def test_every_fact_recorded_from_the_command_line_is_audited(
     writes = [
         ["record", "action", "DEU", "--action", "signature", "--date", "2020-01-01"],
         ["record", "report", "GTM", "--numbers", "1", "--received", "2010-08-04"],
-        ["record", "review", "GTM", "--numbers", "3", "--session", "45", "--date", "2026-04-14"],
+        [
+            "record",
+            "review",
+            "GTM",
+            "--numbers",
+            "3",
+            "--session",
+            "45",
+            "--date",
+            "2026-04-14",
+            "--without-report",
+        ],  # fmt: skip
         [
             "record",
             "decision",

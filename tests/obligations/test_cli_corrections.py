@@ -44,7 +44,7 @@ def test_a_correction_that_would_make_the_record_impossible_is_refused(cli: Any)
         (["received=1999-01-01"], "error: GIN: the report received on 1999-01-01 would come "
          "before the Convention bound the State\n"),
         (["colour=red"], "error: 'colour=red': give FIELD=VALUE, FIELD one of numbers, "
-         "received, symbol, procedure for a report\n"),
+         "received, symbol, procedure, out_of_sequence for a report\n"),
         (["received=2014-02-30"], "error: received: '2014-02-30' is not a date on the "
          "calendar\n"),
     ]:  # fmt: skip

@@ -173,7 +173,19 @@ def test_a_conflict_with_the_record_is_explained_and_nothing_written(
     early = submit(officer, "report", {"state": "GTM", "numbers": "2", "received": "2001-01-01"})
     assert early.status_code == 409
     assert "comes before the Convention bound the State" in early.text
-    assert count(engine, models.ReportReceived) == reports + 1
+    # Out of sequence (report 3 while 2 is open): refused with the reason, unless one is given.
+    third = {"state": "GTM", "numbers": "3", "received": "2012-01-05"}
+    skipped = submit(officer, "report", third)
+    assert skipped.status_code == 409
+    assert "GTM: report 3 received on 2012-01-05 is beyond the next one due: report 2" in (
+        skipped.text
+    )
+    reason = "numbered 3 by the State"
+    kept = submit(officer, "report", {**third, "out_of_sequence": reason})
+    assert kept.status_code == 303
+    shown = text_of(officer.get("/states/GTM", params={"as_of": "2012-02-01"}).text)
+    assert f"out of sequence: {reason}" in shown
+    assert count(engine, models.ReportReceived) == reports + 2
 
 
 def test_every_post_needs_the_csrf_token(officer: TestClient, engine: Engine) -> None:
