@@ -225,6 +225,9 @@ def test_recording_an_action_a_review_and_a_decision(officer: TestClient, engine
     assert 'id="articles-error">a declaration must name article 76 and/or 77' in no_articles.text
 
     assert submit(officer, "report", GTM_REPORT).status_code == 303
+    # The reports it reviews were received first (a review of reports never received is not).
+    combined = {"state": "GTM", "numbers": "3-5", "received": "2025-06-02"}
+    assert submit(officer, "report", combined).status_code == 303
     reviewed = submit(
         officer,
         "review",
@@ -260,7 +263,7 @@ def test_recording_an_action_a_review_and_a_decision(officer: TestClient, engine
     assert "45 14 April 2026 – 15 April 2026 3–5 CMW/C/GTM/CO/3" in shown
     assert "20 April 2026 due date fixed 6 1 April 2031 CMW/C/GTM/CO/3" in shown
     assert "6 sixth periodic report 1 April 2031 Committee decision, CMW/C/GTM/CO/3" in shown
-    assert count(engine, models.AuditEntry) == 4
+    assert count(engine, models.AuditEntry) == 5
 
 
 def notice_planned_for_guatemala(engine: Engine) -> sessionmaker[Session]:
