@@ -17,7 +17,9 @@ from obligations import practice
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.cli import MAX_ID, AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
 from obligations.corrections import (
+    CORRECTABLE,
     ENTITIES,
+    changes_from_text,
     check_state_facts,
     correct_fact,
     delete_fact,
@@ -299,16 +301,6 @@ def export(
         typer.echo(f"{folder / name}: {count} rows")
 
 
-# The fields a correction may change, per kind of fact (the API's PATCH bodies).
-CORRECTABLE = {
-    "action": ("action", "date", "articles", "source", "effective", "notification", "note"),
-    "report": ("numbers", "received", "symbol", "procedure", "out_of_sequence"),
-    "review": ("numbers", "session", "date", "end_date", "symbol", "out_of_sequence"),
-    "decision": ("report", "due", "decided", "symbol", "kind"),
-}
-WHOLE_NUMBERS = ("session", "report")
-
-
 def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
     """FIELD=VALUE pairs for a correction; an empty VALUE clears an optional field."""
     fields = CORRECTABLE.get(entity)
@@ -317,7 +309,7 @@ def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
             f"a {entity} is corrected by deleting it (`obligations delete {entity} ID`) and "
             "recording it again"
         )
-    changes: dict[str, object] = {}
+    texts: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
@@ -325,16 +317,10 @@ def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
             raise InvalidInput(
                 f"{pair!r}: give FIELD=VALUE, FIELD one of {', '.join(fields)} for a {entity}"
             )
-        text = value.strip()
-        if name in WHOLE_NUMBERS and text:
-            if not text.isascii() or not text.isdigit():
-                raise InvalidInput(f"{name}: {text!r} is not a whole number")
-            changes[name] = int(text)
-        else:
-            changes[name] = text or None
-    if not changes:
+        texts[name] = value
+    if not texts:
         raise InvalidInput(f"say what to change: FIELD=VALUE, FIELD one of {', '.join(fields)}")
-    return changes
+    return changes_from_text(entity, texts)
 
 
 def correct(

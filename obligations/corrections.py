@@ -6,13 +6,13 @@ holds together, Conflict is raised and the caller's rollback undoes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from obligations import models
+from obligations import models, practice
 from obligations.errors import Conflict, InvalidInput, NotFound
 from obligations.inputs import (
     check_record_date,
@@ -22,6 +22,7 @@ from obligations.inputs import (
     parse_numbers,
 )
 from obligations.record import Record, format_articles, load_record
+from obligations.record_files import document_date
 from obligations.recording import (
     bound_from,
     build_action,
@@ -31,7 +32,7 @@ from obligations.recording import (
     sequence_reason,
     state_breaks,
 )
-from obligations.rules.facts import DecisionKind, Procedure
+from obligations.rules.facts import DecisionKind, NextReportMode, Procedure
 from obligations.rules.sequence import SequenceBreak
 from obligations.rules.standing import replay
 
@@ -218,6 +219,80 @@ def correct_decision(
     check_state_record(session, row.state_code)
 
 
+def document_values(entity: str, row: Any) -> dict[str, Any]:
+    """A Committee document's stored values as its recording function takes them (dates as
+    the document gave them: a year-only date stays a year)."""
+    if entity == "loipr":
+        return {
+            "report": row.report_number,
+            "symbol": row.symbol,
+            "transmitted": document_date(row, "transmitted"),
+            "deadline": document_date(row, "deadline"),
+            "source": row.source,
+        }
+    if entity == "list-of-issues":
+        return {
+            "report": row.report_number,
+            "symbol": row.symbol,
+            "issued": document_date(row, "issued"),
+            "replies_received": document_date(row, "replies_received"),
+            "replies_symbol": row.replies_symbol,
+            "source": row.source,
+        }
+    if entity == "observations":
+        next_numbers = None
+        if row.next_first is not None:
+            next_numbers = f"{row.next_first}-{row.next_last or row.next_first}"
+        mode = None if row.next_due_mode == NextReportMode.UNKNOWN.value else row.next_due_mode
+        return {
+            "number": row.number,
+            "symbol": row.symbol,
+            "adopted": document_date(row, "adopted"),
+            "session_number": row.session,
+            "next_numbers": next_numbers,
+            "next_due": document_date(row, "next_due"),
+            "next_due_mode": mode,
+            "follow_up_due": document_date(row, "follow_up_due"),
+            "follow_up": row.follow_up_due is not None,
+            "follow_up_paragraphs": row.follow_up_paragraphs,
+            "source": row.source,
+        }
+    return {
+        "number": row.number,
+        "symbol": row.symbol,
+        "received": document_date(row, "received"),
+        "source": row.source,
+    }
+
+
+RECORDERS: dict[str, Callable[..., Any]] = {
+    "loipr": practice.record_loipr,
+    "list-of-issues": practice.record_list_of_issues,
+    "observations": practice.record_observations,
+    "follow-up": practice.record_follow_up,
+}
+
+
+def correct_document(session: Session, entity: str, row: Any, changes: dict[str, Any]) -> Any:
+    """A Committee document corrected: taken out and recorded again with the changes, through
+    the checks a new one meets, under the same id; then the whole State record is checked."""
+    values = document_values(entity, row)
+    unknown = sorted(set(changes) - set(values))
+    if unknown:
+        raise InvalidInput(
+            f"{unknown[0]}: not a field of a {entity}; give one of {', '.join(values)}"
+        )
+    code, fact_id = row.state_code, row.id
+    before = breaks_now(session, code)
+    session.delete(row)
+    session.flush()
+    corrected = RECORDERS[entity](session, code, **{**values, **changes})
+    corrected.id = fact_id  # the audit log and links keep naming the fact by its id
+    session.flush()
+    check_state_record(session, code, before)
+    return corrected
+
+
 CORRECTIONS: dict[str, Callable[[Session, Any, dict[str, Any]], None]] = {
     "action": correct_action,
     "report": correct_report,
@@ -225,12 +300,44 @@ CORRECTIONS: dict[str, Callable[[Session, Any, dict[str, Any]], None]] = {
     "decision": correct_decision,
 }
 
+# The fields a correction may change in place, per kind of fact (the API's PATCH bodies).
+CORRECTABLE = {
+    "action": ("action", "date", "articles", "source", "effective", "notification", "note"),
+    "report": ("numbers", "received", "symbol", "procedure", "out_of_sequence"),
+    "review": ("numbers", "session", "date", "end_date", "symbol", "out_of_sequence"),
+    "decision": ("report", "due", "decided", "symbol", "kind"),
+}
+WHOLE_NUMBERS = ("session", "report")
 
-def correct_fact(session: Session, entity: str, row: Any, changes: dict[str, Any]) -> None:
+
+def changes_from_text(entity: str, texts: Mapping[str, str]) -> dict[str, object]:
+    """Typed-in values for a correction in place; an empty one clears an optional field."""
+    fields = CORRECTABLE[entity]
+    changes: dict[str, object] = {}
+    for name, value in texts.items():
+        if name not in fields:
+            raise InvalidInput(
+                f"{name!r}: give FIELD=VALUE, FIELD one of {', '.join(fields)} for a {entity}"
+            )
+        text = value.strip()
+        if name in WHOLE_NUMBERS and text:
+            if not text.isascii() or not text.isdigit():
+                raise InvalidInput(f"{name}: {text!r} is not a whole number")
+            changes[name] = int(text)
+        else:
+            changes[name] = text or None
+    return changes
+
+
+def correct_fact(session: Session, entity: str, row: Any, changes: dict[str, Any]) -> Any:
+    """The fact corrected (a Committee document comes back as a new object, same id)."""
+    if entity in RECORDERS:
+        return correct_document(session, entity, row, changes)
     correction = CORRECTIONS.get(entity)
     if correction is None:
-        raise InvalidInput(f"a {entity} is corrected by deleting it and recording it again")
+        raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
     correction(session, row, changes)
+    return row
 
 
 def delete_fact(session: Session, row: Any) -> None:
