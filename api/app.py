@@ -72,7 +72,7 @@ def install_database_down(app: FastAPI) -> None:
         if request.url.path.startswith(pages.JSON_PATHS):
             return JSONResponse({"detail": errors.DATABASE_DOWN}, 503, headers=headers)
         # The page must not ask the database who is signed in: it is the thing that is down.
-        request.state.officer = None
+        request.state.holder = None
         response = await run_in_threadpool(
             error_page, request, 503, errors.DATABASE_DOWN.capitalize(), "Service unavailable"
         )

@@ -12,7 +12,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.pages import audit, calendars, dashboard, facts, outbox, overdue, signin, states, status
+from api.pages import (
+    audit,
+    calendars,
+    contacts,
+    corrections,
+    dashboard,
+    facts,
+    outbox,
+    overdue,
+    signin,
+    states,
+    status,
+)
 from api.pages.security import SESSION_HOURS, session_secret
 from api.pages.web import error_page
 from obligations.settings import Settings
@@ -29,6 +41,8 @@ ROUTERS = (
     calendars.router,
     signin.router,
     facts.router,
+    corrections.router,
+    contacts.router,
     outbox.router,
     audit.router,
 )

@@ -7,11 +7,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, RecordId, reading, writing
-from api.pages.security import check_csrf, notify, require_officer, safe_next
+from api.pages.security import (
+    check_csrf,
+    notify,
+    refuse_other_state,
+    require_officer,
+    safe_next,
+    session_holder,
+)
 from api.pages.web import PageRoute, link, page_number, render
 from notifier.outbox import STATUSES, check_status, list_messages, retry_message
 from obligations.errors import Conflict, NotFound
 from obligations.inputs import parse_state_code
+from obligations.tokens import Role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -25,9 +33,15 @@ def outbox_page(
     state: str | None = None,
     page: str | None = None,
 ) -> Response:
-    require_officer(request)
+    holder = session_holder(request)
+    if holder is None or holder.role is not Role.FOCAL_POINT:
+        require_officer(request)
     chosen = check_status(status or None)
     code = parse_state_code(state, "state") if state else None
+    if holder is not None and holder.role is Role.FOCAL_POINT:
+        # A focal point sees the messages sent to its own State, and only those.
+        refuse_other_state(holder, code or str(holder.state))
+        code = holder.state
     number = page_number(page)
     with reading(request) as session:
         # One more than a page, to know whether a next page exists.
@@ -52,7 +66,8 @@ def outbox_page(
         next=link("/outbox", status=chosen, state=code, page=number + 1)
         if len(found) > PAGE_SIZE
         else None,
-        retry=True,
+        retry=holder is not None and holder.role is Role.SECRETARIAT,
+        focal=holder is not None and holder.role is Role.FOCAL_POINT,
     )
 
 

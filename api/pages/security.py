@@ -62,28 +62,71 @@ def session_secret(settings: Settings, data_dir: Path | None = None) -> str:
         return secrets.token_urlsafe(48)
 
 
-def signed_in(request: Request) -> Principal | None:
-    """The secretariat officer whose token opened this session, while that token is live."""
-    if hasattr(request.state, "officer"):
-        found: Principal | None = request.state.officer
+def session_holder(request: Request) -> Principal | None:
+    """Whoever's token opened this session (secretariat or focal point), while it is live."""
+    if hasattr(request.state, "holder"):
+        found: Principal | None = request.state.holder
         return found
-    officer: Principal | None = None
+    holder: Principal | None = None
     session_id = request.session.get("sid")
     if isinstance(session_id, str):
         with reading(request) as session:
             row = session_token(session, session_id)
-            if row is not None and row.revoked_at is None and row.role == Role.SECRETARIAT:
-                officer = Principal.of(row)
-    request.state.officer = officer
-    return officer
+            if row is not None and row.revoked_at is None:
+                holder = Principal.of(row)
+    request.state.holder = holder
+    return holder
+
+
+def signed_in(request: Request) -> Principal | None:
+    """The secretariat officer whose token opened this session, while that token is live."""
+    holder = session_holder(request)
+    return holder if holder is not None and holder.role is Role.SECRETARIAT else None
+
+
+def focal_point(request: Request) -> Principal | None:
+    """The focal point whose token opened this session: it sees its own State only."""
+    holder = session_holder(request)
+    return holder if holder is not None and holder.role is Role.FOCAL_POINT else None
+
+
+def back_here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def require_officer(request: Request) -> Principal:
-    officer = signed_in(request)
-    if officer is None:
-        back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(back_to)
-    return officer
+    """The secretariat officer signed in; else to the sign-in page, or 403 for a focal point."""
+    holder = session_holder(request)
+    if holder is None:
+        raise SignInRequired(back_here(request))
+    if holder.role is not Role.SECRETARIAT:
+        raise PageProblem(
+            403,
+            f"You are signed in as a focal point of {holder.state}: this page is the "
+            "secretariat's. Your State's page, its messages and its contacts are at "
+            f"/states/{holder.state}.",
+        )
+    return holder
+
+
+def require_state_access(request: Request, code: str) -> Principal:
+    """The secretariat, or the focal point of this very State (else 403 saying whose it is)."""
+    holder = session_holder(request)
+    if holder is None:
+        raise SignInRequired(back_here(request))
+    refuse_other_state(holder, code)
+    return holder
+
+
+def refuse_other_state(holder: Principal | None, code: str) -> None:
+    """A focal point's sign-in opens its own State's pages and no other's."""
+    if holder is not None and holder.role is Role.FOCAL_POINT and holder.state != code:
+        raise PageProblem(
+            403,
+            f"You are signed in as a focal point of {holder.state}; this sign-in opens the "
+            f"pages of {holder.state} only, not those of {code}. Sign out to read the public "
+            "record of other States.",
+        )
 
 
 def open_session(request: Request, token_id: int) -> None:
@@ -102,7 +145,7 @@ def close_session(request: Request) -> None:
         with writing(request) as session:
             close_page_session(session, session_id)
     request.session.clear()
-    request.state.officer = None
+    request.state.holder = None
 
 
 def csrf_token(request: Request) -> str:

@@ -1,4 +1,5 @@
-"""Signing in with a secretariat token, and out again."""
+"""Signing in with a token, and out again: the secretariat's opens every page, a focal
+point's opens its own State's page, messages and contacts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from api.pages.security import (
     notify,
     open_session,
     safe_next,
-    signed_in,
+    session_holder,
 )
 from api.pages.web import PageRoute, render
 from obligations.tokens import Role, authenticate
@@ -25,7 +26,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, next: str | None = None) -> Response:
-    if signed_in(request) is not None:
+    if session_holder(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "signin.html", back_to=safe_next(next), error=None)
 
@@ -53,12 +54,15 @@ def sign_in(request: Request, token: str, back_to: str) -> Response:
     if found is None:
         throttle.failed(client)
         return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
-    if found.role is not Role.SECRETARIAT:
-        return refuse(
-            request, back_to, 403, "This is a focal point's token; the pages are the secretariat's."
-        )
     open_session(request, found.token_id)
-    notify(request, f"Signed in as {found.name}.")
+    if found.role is Role.FOCAL_POINT:
+        notify(request, f"Signed in as {found.name}, a focal point of {found.state}.")
+        # Its own State's page, unless it was on its way to one of that State's pages.
+        own = f"/states/{found.state}"
+        if back_to != own and not back_to.startswith(own + "/"):
+            back_to = own
+    else:
+        notify(request, f"Signed in as {found.name}.")
     return RedirectResponse(back_to, status_code=303)
 
 

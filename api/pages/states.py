@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import reading
-from api.pages.security import signed_in
+from api.pages.corrections import StoredFact, stored_facts
+from api.pages.security import refuse_other_state, session_holder
 from api.pages.web import PageRoute, answer, as_at, link, render
 from api.pages.words import alphabetical_key
 from notifier.outbox import MessageView, list_messages
@@ -18,6 +19,7 @@ from obligations.inputs import parse_state_code
 from obligations.record import Record
 from obligations.rules.facts import Decision, Review
 from obligations.rules.reporting import ReportStatus
+from obligations.tokens import Role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -105,13 +107,17 @@ def state_record_page(request: Request, code: str, as_of: str | None = None) -> 
     when = as_at(as_of)
     iso = parse_state_code(code, "code")
     page = answer(request, ("state", iso, when.day), lambda r: state_page(r, iso, when.day))
-    officer = signed_in(request)
+    holder = session_holder(request)
+    refuse_other_state(holder, iso)
     people: list[contacts.ContactView] = []
     messages: list[MessageView] = []
-    if officer is not None:
+    facts: list[StoredFact] = []
+    if holder is not None:
         with reading(request) as session:
             people = contacts.list_contacts(session, iso)
             messages = list_messages(session, state_code=iso, limit=MESSAGES_SHOWN)
+            if holder.role is Role.SECRETARIAT:
+                facts = stored_facts(session, iso)
     return render(
         request,
         "state.html",
@@ -121,4 +127,5 @@ def state_record_page(request: Request, code: str, as_of: str | None = None) -> 
         contacts=people,
         messages=messages,
         messages_shown=MESSAGES_SHOWN,
+        facts=facts,
     )

@@ -22,12 +22,13 @@ from api.deps import reading
 from api.errors import status_of
 from api.pages import words
 from api.pages.problems import PageProblem, SignInRequired
-from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
+from api.pages.security import CSRF_FIELD, csrf_token, session_holder, take_notice
 from obligations.errors import InvalidInput, ObligationsError
 from obligations.inputs import parse_date, today
 from obligations.queries import as_given
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.tokens import Role
 from obligations.wording import long_date, partial_date, report_title
 
 UN_DOCUMENTS = "https://undocs.org/"
@@ -117,6 +118,9 @@ environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Strings go through gettext; until catalogs are installed, they show as written.
+environment.add_extension("jinja2.ext.i18n")
+environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 environment.filters["long_date"] = long_date
 environment.filters["partial_date"] = partial_date
 environment.filters["document"] = document_link
@@ -138,11 +142,14 @@ environment.globals.update(
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page, with the officer signed in (if any), a one-time notice and security headers."""
     nonce = secrets.token_urlsafe(16)
-    officer = signed_in(request)
+    holder = session_holder(request)
+    officer = holder if holder is not None and holder.role is Role.SECRETARIAT else None
+    focal = holder if holder is not None and holder.role is Role.FOCAL_POINT else None
     context.setdefault("asat", None)
     body = environment.get_template(template).render(
         request=request,
         officer=officer,
+        focal_point=focal,
         notice=take_notice(request),
         nonce=nonce,
         csrf=lambda: csrf_token(request),
@@ -157,7 +164,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    if officer is not None:
+    if holder is not None:
         # Contacts and the outbox are personal data: keep signed-in pages out of caches.
         response.headers["Cache-Control"] = "private, no-store"
     return response
