@@ -57,6 +57,7 @@ def obligations_cli(database_url: str, *args: str) -> str:
 class LiveSite:
     url: str
     token: str
+    database_url: str
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def site(tmp_path: Path) -> Iterator[LiveSite]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the app did not start under uvicorn within 20 s")
         time.sleep(0.05)
-    yield LiveSite(f"http://127.0.0.1:{port}", created["token"])
+    yield LiveSite(f"http://127.0.0.1:{port}", created["token"], database_url)
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -221,3 +222,185 @@ def test_main_pages_fit_a_phone_without_scrolling_sideways(
         page.goto(f"{site.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         shot(page, f"phone-{name}")
+
+
+def sign_in_as(page: Page, site: LiveSite, token: str) -> None:
+    page.goto(f"{site.url}/signin")
+    page.get_by_label("Token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".notice")).to_contain_text("Signed in as")
+
+
+def fits_a_phone(page: Page, name: str) -> None:
+    """No sideways scrolling of the page at 390 px (a wide table scrolls inside its box)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name}: the page is {width}px wide on a 390px screen"
+    shot(page, f"phone-{name}")
+
+
+def test_the_overdue_view_groups_by_state_and_opens_the_state(
+    site: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site.url}/overdue?as_of=2010-06-30")
+    rows = page.locator("table.by-state tbody tr")
+    names = rows.locator("th").all_inner_texts()
+    assert len(names) > 1
+    assert len(names) == len(set(names)), "a State appears on more than one row"
+    expect(page.locator(".summary")).to_contain_text(f"from {len(names)} States")
+    guatemala = rows.filter(has_text="Guatemala")
+    expect(guatemala).to_have_count(1)
+    expect(guatemala).to_contain_text("report 1")
+    shot(page, "11-overdue-by-state")
+    guatemala.get_by_role("link", name="Guatemala").click()
+    expect(page).to_have_url(f"{site.url}/states/GTM?as_of=2010-06-30")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Guatemala")
+
+
+def test_an_officer_fixes_a_wrong_date_then_deletes_the_fact(
+    site: LiveSite, browser: Browser
+) -> None:
+    recorded = obligations_cli(
+        site.database_url, "record", "report", "GTM", "--numbers", "1", "--received", "2010-03-02"
+    )
+    report = int(recorded.rsplit("id ", 1)[1].rstrip(")\n"))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in_as(page, site, site.token)
+    page.goto(f"{site.url}/states/GTM")
+    row = page.locator(f"#fact-report-{report}")
+    expect(row).to_contain_text("received 2 March 2010")
+
+    # The wrong date fixed: the form starts from the fact as stored.
+    row.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Received")).to_have_value("2010-03-02")
+    page.get_by_label("Received").fill("2010-03-03")
+    shot(page, "12-edit-form")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator(".notice")).to_have_text(
+        "Corrected report 1 of Guatemala, received 3 March 2010."
+    )
+    expect(page.locator("#reports + .table-wrap tbody tr").first).to_contain_text("3 March 2010")
+    expect(page.locator(f"#fact-report-{report}")).to_contain_text("received 3 March 2010")
+
+    # A correction the record cannot hold: refused with the reason, nothing changed.
+    page.locator(f"#fact-report-{report}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Received").fill("1999-01-04")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator("#form-problem")).to_have_text(
+        "Not corrected: GTM: the report received on 1999-01-04 would come before the "
+        "Convention bound the State."
+    )
+    expect(page.get_by_label("Received")).to_have_value("1999-01-04")
+    shot(page, "13-edit-refused")
+    page.goto(f"{site.url}/states/GTM")
+    expect(page.locator(f"#fact-report-{report}")).to_contain_text("received 3 March 2010")
+
+    # Deleted after a confirmation step.
+    page.locator(f"#fact-report-{report}").get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete: Report received")
+    shot(page, "14-delete-confirm")
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator(".notice")).to_have_text(
+        "Deleted report 1 of Guatemala, received 3 March 2010."
+    )
+    expect(page.locator(f"#fact-report-{report}")).to_have_count(0)
+    expect(page.locator("#reports + .table-wrap tbody tr").first).not_to_contain_text("March 2010")
+
+    # The audit log has both, newest first.
+    page.get_by_role("link", name="Audit log").click()
+    entries = page.locator("table.audit tbody tr")
+    expect(entries.nth(0)).to_contain_text(f"deleted report (id {report})")
+    expect(entries.nth(1)).to_contain_text(f"corrected report (id {report})")
+    expect(entries.nth(1)).to_contain_text("2 March 2010 → 3 March 2010")
+    shot(page, "15-audit-corrections")
+
+
+def test_a_focal_point_keeps_its_contacts_and_sees_no_other_state(
+    site: LiveSite, browser: Browser
+) -> None:
+    focal = json.loads(
+        obligations_cli(
+            site.database_url,
+            "token",
+            "create",
+            "--role",
+            "focal-point",
+            "--state",
+            "GTM",
+            "--name",
+            "Guatemala MINEX",
+            "--json",
+        )  # fmt: skip
+    )
+    obligations_cli(
+        site.database_url, "contact", "add", "GTM", "--name", "Ana Pérez",
+        "--email", "ana@minex.gob.gt", "--language", "es",
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in_as(page, site, focal["token"])
+    expect(page).to_have_url(f"{site.url}/states/GTM")
+    expect(page.locator(".account")).to_contain_text("Guatemala MINEX, focal point of GTM")
+    contact = page.locator("table.contacts tbody tr", has_text="Ana Pérez")
+    expect(contact).to_contain_text("ana@minex.gob.gt")
+    shot(page, "16-focal-point-state")
+
+    contact.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("E-mail")).to_have_value("ana@minex.gob.gt")
+    page.get_by_label("E-mail").fill("ana.perez@minex.gob.gt")
+    page.get_by_label("Language").select_option("en")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".notice")).to_have_text("Saved Ana Pérez <ana.perez@minex.gob.gt>.")
+    expect(page.locator("table.contacts tbody tr").first).to_contain_text("ana.perez@minex")
+    page.get_by_role("button", name="Deactivate Ana Pérez").click()
+    expect(page.locator(".notice")).to_have_text("Deactivated Ana Pérez <ana.perez@minex.gob.gt>.")
+    page.get_by_role("button", name="Reactivate Ana Pérez").click()
+    expect(page.locator(".notice")).to_have_text("Reactivated Ana Pérez <ana.perez@minex.gob.gt>.")
+
+    # Another State's page: refused, with the reason.
+    response = page.goto(f"{site.url}/states/MEX")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
+    expect(page.locator(".problem")).to_contain_text(
+        "this sign-in opens the pages of GTM only, not those of MEX"
+    )
+    shot(page, "17-focal-point-refused")
+    response = page.goto(f"{site.url}/audit")
+    assert response is not None and response.status == 403
+
+
+def test_every_main_page_fits_a_phone_signed_in(site: LiveSite, browser: Browser) -> None:
+    recorded = obligations_cli(
+        site.database_url, "record", "report", "GTM", "--numbers", "1", "--received", "2010-03-02"
+    )
+    report = int(recorded.rsplit("id ", 1)[1].rstrip(")\n"))
+    obligations_cli(
+        site.database_url, "contact", "add", "GTM", "--name", "Ana Pérez",
+        "--email", "ana.perez.lopez@ministerio-de-relaciones-exteriores.gob.gt",
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{site.url}/signin")
+    fits_a_phone(page, "signin")
+    sign_in_as(page, site, site.token)
+    for name, path in [
+        ("dashboard-signed-in", "/"),
+        ("status-signed-in", "/status"),
+        ("states-signed-in", "/states"),
+        ("overdue-signed-in", "/overdue"),
+        ("state-signed-in", "/states/GTM"),
+        ("outbox", "/outbox"),
+        ("audit", "/audit"),
+        *((f"record-{kind}", f"/record/{kind}?state=GTM") for kind in RECORD_KINDS),
+        ("fact-edit", f"/states/GTM/facts/report/{report}/edit"),
+        ("fact-delete", f"/states/GTM/facts/report/{report}/delete"),
+        ("contacts", "/states/GTM/contacts"),
+        ("contact-new", "/states/GTM/contacts/new"),
+    ]:
+        response = page.goto(f"{site.url}{path}")
+        assert response is not None and response.status == 200, path
+        fits_a_phone(page, name)
+
+
+RECORD_KINDS = (
+    "action", "report", "review", "decision", "loipr", "list-of-issues", "observations",
+    "follow-up",
+)  # fmt: skip
