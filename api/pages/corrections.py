@@ -187,7 +187,10 @@ def show_edit(
     )
 
 
-def fact_in_words(request: Request, kind: str, code: str, fact_id: int) -> tuple[Any, str]:
+def fact_in_words(
+    request: Request, kind: str, code: str, fact_id: int
+) -> tuple[dict[str, list[str]], str]:
+    """The fact as its edit form shows it, and in words; 404 when the State has no such fact."""
     with reading(request) as session:
         row = get_fact(session, kind, fact_id, code)
         return current_values(kind, row), said(kind, row, require_state(session, code).name)

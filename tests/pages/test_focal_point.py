@@ -254,3 +254,39 @@ def test_a_revoked_focal_point_token_ends_its_session(focal: TestClient, engine:
     assert response.headers["location"].startswith("/signin?next=")
     # Signed out, the public page of another State is there again for anyone.
     assert focal.get("/states/MEX").status_code == 200
+
+
+def test_every_post_about_a_state_needs_the_csrf_token(officer: TestClient, engine: Engine) -> None:
+    """Each form posting about a State (corrections, deletions, contacts) is refused without
+    the session's CSRF token, or with a forged one, and changes nothing."""
+    from fastapi.routing import APIRoute
+
+    from api.pages import contacts as contact_pages
+    from api.pages import corrections as correction_pages
+
+    with transaction(session_factory(engine)) as session:
+        contacts.add_contact(session, "GTM", "Ana Pérez", "ana@minex.gob.gt", "es")
+    review = fact_id(engine, models.Review)
+    ids = {
+        "code": "GTM",
+        "kind": "review",
+        "fact_id": review,
+        "contact_id": contact_id(engine, "GTM"),
+    }
+    posts = [
+        route.path.format(**ids)
+        for route in (*contact_pages.router.routes, *correction_pages.router.routes)
+        if isinstance(route, APIRoute)
+        and "POST" in route.methods
+        and route.path.startswith("/states/{code}/")
+    ]
+    assert len(posts) >= 5, posts
+    audits, reviews = len(audit_rows(engine)), count(engine, models.Review)
+    fields = {"name": "X", "email": "x@example.org", "active": "no", "session": "1"}
+    for path in posts:
+        assert officer.post(path, data=fields).status_code == 403, path
+        forged = officer.post(path, data={**fields, "csrf_token": "forged"})
+        assert forged.status_code == 403, path
+        assert "security token is missing or out of date" in text_of(forged.text), path
+    assert len(audit_rows(engine)) == audits
+    assert count(engine, models.Review) == reviews
