@@ -301,3 +301,19 @@ def test_every_fact_saved_unchanged_stays_as_it_was(officer: TestClient, engine:
             assert snapshot(stored(engine, ENTITIES[kind], int(row_id))) == before, path
             seen.add(kind)
     assert seen == set(ENTITIES)
+
+
+def test_a_correction_out_of_sequence_needs_its_reason(officer: TestClient, engine: Engine) -> None:
+    """The sequence rules hold on the pages as on the CLI: renumbering report 1 as report 3
+    (report 2 still open) is refused with the reason, then accepted once a reason is given."""
+    report = recorded_report(officer, engine)
+    path = f"/states/GTM/facts/report/{report}/edit"
+    fields = {"numbers": "3", "received": "2010-03-02", "procedure": "standard"}
+    refused = post_edit(officer, path, fields)
+    assert refused.status_code == 409
+    assert "beyond the next one due" in text_of(refused.text)
+    assert stored(engine, models.ReportReceived, report).first_number == 1
+    kept = post_edit(officer, path, {**fields, "out_of_sequence": "numbered 3 by the State"})
+    assert kept.status_code == 303, text_of(kept.text)
+    row = stored(engine, models.ReportReceived, report)
+    assert (row.first_number, row.out_of_sequence) == (3, "numbered 3 by the State")
