@@ -17,12 +17,12 @@ from obligations import practice
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.cli import MAX_ID, AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
 from obligations.corrections import (
-    CORRECTABLE,
     ENTITIES,
     changes_from_text,
     check_state_facts,
     correct_fact,
     delete_fact,
+    fields_of,
     get_fact,
 )
 from obligations.errors import Conflict, InvalidInput
@@ -303,12 +303,9 @@ def export(
 
 def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
     """FIELD=VALUE pairs for a correction; an empty VALUE clears an optional field."""
-    fields = CORRECTABLE.get(entity)
+    fields = fields_of(entity)
     if fields is None:
-        raise InvalidInput(
-            f"a {entity} is corrected by deleting it (`obligations delete {entity} ID`) and "
-            "recording it again"
-        )
+        raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
     texts: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -324,7 +321,13 @@ def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
 
 
 def correct(
-    entity: Annotated[str, typer.Argument(help="action, report, review or decision.")],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help="action, report, review, decision, loipr, list-of-issues, observations or "
+            "follow-up."
+        ),
+    ],
     fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=MAX_ID)],
     changes: Annotated[list[str], typer.Argument(help="FIELD=VALUE, e.g. received=2010-03-02")],
 ) -> None:
@@ -335,15 +338,15 @@ def correct(
     with writing() as session:
         row = get_fact(session, entity, fact_id)
         before = snapshot(row)
-        correct_fact(session, entity, row, parsed)
-        log_change(
-            session, cli_actor(), "update", entity, fact_id, row.state_code, before, snapshot(row)
-        )
+        # A Committee document comes back as a new object under the same id.
+        row = correct_fact(session, entity, row, parsed)
+        after = snapshot(row)
+        log_change(session, cli_actor(), "update", entity, fact_id, row.state_code, before, after)
         typer.echo(
             f"corrected {entity} {fact_id} of {row.state_code}: "
             + ", ".join(
                 f"{name} {before.get(name)} -> {value}"
-                for name, value in snapshot(row).items()
+                for name, value in after.items()
                 if before.get(name) != value
             )
             or "nothing changed"

@@ -307,12 +307,30 @@ CORRECTABLE = {
     "review": ("numbers", "session", "date", "end_date", "symbol", "out_of_sequence"),
     "decision": ("report", "due", "decided", "symbol", "kind"),
 }
-WHOLE_NUMBERS = ("session", "report")
+# The Committee's documents are corrected by recording them again (correct_document); these
+# are the fields the command line takes for them, as `obligations record …` names them.
+DOCUMENT_FIELDS = {
+    "loipr": ("report", "symbol", "transmitted", "deadline", "source"),
+    "list-of-issues": (
+        "report", "symbol", "issued", "replies_received", "replies_symbol", "source",
+    ),
+    "observations": (
+        "number", "symbol", "adopted", "session_number", "next_numbers", "next_due",
+        "next_due_mode", "follow_up_due", "follow_up_paragraphs", "source",
+    ),
+    "follow-up": ("number", "symbol", "received", "source"),
+}  # fmt: skip
+WHOLE_NUMBERS = ("session", "report", "session_number")
+
+
+def fields_of(entity: str) -> tuple[str, ...] | None:
+    """The fields a correction of this kind of fact may change (None: not a kind)."""
+    return CORRECTABLE.get(entity) or DOCUMENT_FIELDS.get(entity)
 
 
 def changes_from_text(entity: str, texts: Mapping[str, str]) -> dict[str, object]:
     """Typed-in values for a correction in place; an empty one clears an optional field."""
-    fields = CORRECTABLE[entity]
+    fields = fields_of(entity) or ()
     changes: dict[str, object] = {}
     for name, value in texts.items():
         if name not in fields:

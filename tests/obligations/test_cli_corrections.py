@@ -58,8 +58,19 @@ def test_a_fact_recorded_in_error_is_deleted_once(cli: Any) -> None:
     assert cli("delete", "report", str(fact)).out == f"deleted report {fact} of GIN\n"
     again = cli("delete", "report", str(fact))
     assert (again.code, again.err) == (2, f"error: no report with id {fact}\n")
-    document = cli("correct", "loipr", "1", "deadline=2020")
-    assert document.err == (
-        "error: a loipr is corrected by deleting it (`obligations delete loipr ID`) and "
-        "recording it again\n"
+    # The Committee's documents are corrected on the command line too, through the same checks.
+    document = cli("correct", "loipr", "1", "deadline=2030")
+    assert document.out == (
+        "corrected loipr 1 of ARG: deadline None -> 2030-12-31, deadline_precision day -> year\n"
     )
+    wrong = cli("correct", "loipr", "1", "symbol=CMW/C/MEX/QPR/9")
+    assert (wrong.code, wrong.err) == (2, "error: symbol: 'CMW/C/MEX/QPR/9' names MEX, not ARG\n")
+    unknown = cli("correct", "follow-up", "1", "colour=red")
+    assert unknown.err == (
+        "error: 'colour=red': give FIELD=VALUE, FIELD one of number, symbol, received, source "
+        "for a follow-up\n"
+    )
+    log = cli("audit", "--json").json()["items"]
+    assert [(e["operation"], e["entity"], e["entity_id"]) for e in log[:1]] == [
+        ("update", "loipr", 1)
+    ]
