@@ -1,12 +1,16 @@
 """Operations: is the process up (`/healthz`), can it serve (`/readyz`: database reachable,
 schema at the newest migration), and request metrics in the Prometheus text format
-(`/metrics`), counted per route template, method and status in this process."""
+(`/metrics`), counted per route template, method and status, summed over the workers of one
+`obligations serve --workers N`."""
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -23,14 +27,30 @@ router = APIRouter(tags=["operations"])
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-class RequestMetrics:
-    """Counts and a latency histogram per (method, route template, status)."""
+# The counts of one process: requests per (method, route, status); seconds and latency
+# buckets per (method, route).
+Counts = dict[tuple[str, str, int], int]
+Seconds = dict[tuple[str, str], float]
+Buckets = dict[tuple[str, str], list[int]]
 
-    def __init__(self) -> None:
+
+class RequestMetrics:
+    """Counts and a latency histogram per (method, route template, status).
+
+    With `shared` (a folder `obligations serve --workers N` makes for its workers), each
+    process also writes its counts there after every request, and `/metrics` answers the sum
+    over every file in it: the same totals whichever worker is asked. A worker that died
+    leaves its file, so the sums never go down.
+    """
+
+    def __init__(self, shared: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self.counts: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.seconds: dict[tuple[str, str], float] = defaultdict(float)
-        self.buckets: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        self.counts: Counts = defaultdict(int)
+        self.seconds: Seconds = defaultdict(float)
+        self.buckets: Buckets = defaultdict(lambda: [0] * len(BUCKETS))
+        self._shared = shared
+        self._own_file = shared / f"{os.getpid()}.json" if shared else None
+        self._publishing = threading.Lock()
 
     def observe(self, method: str, route: str, status: int, elapsed: float) -> None:
         with self._lock:
@@ -40,17 +60,67 @@ class RequestMetrics:
             for index, bound in enumerate(BUCKETS):
                 if elapsed <= bound:
                     bucket[index] += 1
+        if self._own_file is not None:
+            self._publish(self._own_file)
+
+    def _snapshot(self) -> tuple[Counts, Seconds, Buckets]:
+        with self._lock:
+            return (
+                dict(self.counts),
+                dict(self.seconds),
+                {key: list(value) for key, value in self.buckets.items()},
+            )
+
+    def _publish(self, path: Path) -> None:
+        # One writer at a time, each with a fresh snapshot: the file never goes back in time.
+        with self._publishing:
+            counts, seconds, buckets = self._snapshot()
+            data = {
+                "counts": [[*key, value] for key, value in counts.items()],
+                "seconds": [[*key, value] for key, value in seconds.items()],
+                "buckets": [[*key, value] for key, value in buckets.items()],
+            }
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(partial, path)  # readers see the old file or the new one, never half
+
+    def _totals(self) -> tuple[Counts, Seconds, Buckets, int]:
+        counts, seconds, buckets = self._snapshot()
+        if self._shared is None:
+            return counts, seconds, buckets, 1
+        totals: tuple[Counts, Seconds, Buckets] = (
+            defaultdict(int, counts),
+            defaultdict(float, seconds),
+            defaultdict(lambda: [0] * len(BUCKETS), buckets),
+        )
+        processes = 1
+        for path in sorted(self._shared.glob("*.json")):
+            if path == self._own_file:
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # not a worker's counts
+            processes += 1
+            for method, route, status, value in data["counts"]:
+                totals[0][(method, route, status)] += value
+            for method, route, value in data["seconds"]:
+                totals[1][(method, route)] += value
+            for method, route, values in data["buckets"]:
+                merged = totals[2][(method, route)]
+                totals[2][(method, route)] = [a + b for a, b in zip(merged, values, strict=True)]
+        return dict(totals[0]), dict(totals[1]), dict(totals[2]), processes
 
     def exposition(self) -> str:
         """The Prometheus text format (version 0.0.4)."""
+        counts, seconds, buckets, processes = self._totals()
         lines = [
+            "# HELP obligations_metrics_processes Server processes whose requests are counted.",
+            "# TYPE obligations_metrics_processes gauge",
+            f"obligations_metrics_processes {processes}",
             "# HELP obligations_requests_total HTTP requests answered, by route and status.",
             "# TYPE obligations_requests_total counter",
         ]
-        with self._lock:
-            counts = dict(self.counts)
-            seconds = dict(self.seconds)
-            buckets = {key: list(value) for key, value in self.buckets.items()}
         for (method, route, status), count in sorted(counts.items()):
             labels = f'method="{method}",route="{_escape(route)}",status="{status}"'
             lines.append(f"obligations_requests_total{{{labels}}} {count}")
@@ -103,9 +173,10 @@ class MetricsMiddleware:
             self.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
 
 
-@router.get("/healthz", summary="The process is up (no database access)")
-def healthz() -> dict[str, str]:
-    return {"status": "up"}
+@router.get("/healthz", summary="The process is up (no database access), and which one it is")
+def healthz() -> dict[str, str | int]:
+    # The pid tells the workers of `serve --workers N` apart (one address, several processes).
+    return {"status": "up", "pid": os.getpid()}
 
 
 @router.get(
@@ -143,8 +214,8 @@ def newest_migration() -> str | None:
     return head
 
 
-def install(app: FastAPI) -> None:
-    metrics = RequestMetrics()
+def install(app: FastAPI, shared_metrics: str = "") -> None:
+    metrics = RequestMetrics(Path(shared_metrics) if shared_metrics else None)
     app.state.metrics = metrics
 
     @app.get("/metrics", tags=["operations"], summary="Request metrics (Prometheus text format)")

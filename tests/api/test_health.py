@@ -3,6 +3,8 @@ migration), /metrics (Prometheus text, one series per route template)."""
 
 from __future__ import annotations
 
+import os
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -11,7 +13,7 @@ from obligations.db import make_engine
 
 
 def test_health_and_readiness(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "up"}
+    assert client.get("/healthz").json() == {"status": "up", "pid": os.getpid()}
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "database": "reachable", "migration": "0005"}
