@@ -885,10 +885,11 @@ def serve(
     try:
         if workers > 1:
             # The workers are fresh processes that read the settings: give them this database,
-            # make the kept session secret now (so workers starting at once share one), and a
-            # folder where each leaves its request counts for /metrics to sum.
+            # one session secret (the kept one, or this run's if it cannot be kept: a cookie
+            # signed by one worker must open the others), and a folder where each leaves its
+            # request counts for /metrics to sum.
             os.environ["OBLIGATIONS_DATABASE_URL"] = cli_state.database_url
-            session_secret(settings)
+            os.environ["OBLIGATIONS_SESSION_SECRET"] = session_secret(settings)
             metrics_dir = tempfile.mkdtemp(prefix="obligations-metrics-")
             os.environ["OBLIGATIONS_METRICS_DIR"] = metrics_dir
         if settings.scheduler:

@@ -107,17 +107,20 @@ def serving(tmp_path: Path, database_url: str, workers: int = 2) -> Iterator[Ser
             server.stop(signal.SIGKILL)
 
 
-def _ask(base: str, path: str) -> tuple[int, httpx.Response]:
+def _ask(base: str, path: str, cookies: httpx.Cookies | None = None) -> tuple[int, httpx.Response]:
     """On one fresh connection: which worker answers (its pid), then its answer to `path`."""
-    with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1)) as c:
+    one = httpx.Limits(max_connections=1)
+    with httpx.Client(base_url=base, timeout=30, limits=one, cookies=cookies) as c:
         pid = int(c.get("/healthz").json()["pid"])
         return pid, c.get(path)
 
 
-def _answers_by_worker(base: str, path: str, asks: int = 48) -> dict[int, list[httpx.Response]]:
+def _answers_by_worker(
+    base: str, path: str, asks: int = 48, cookies: httpx.Cookies | None = None
+) -> dict[int, list[httpx.Response]]:
     """Many fresh connections at once, so every worker gets some: the answers per pid."""
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answered = list(pool.map(lambda _: _ask(base, path), range(asks)))
+        answered = list(pool.map(lambda _: _ask(base, path, cookies), range(asks)))
     by_worker: dict[int, list[httpx.Response]] = defaultdict(list)
     for pid, response in answered:
         by_worker[pid].append(response)
@@ -193,8 +196,24 @@ def test_every_worker_answers_the_same_after_a_write_through_any_of_them(
         workers = set(by_worker)
         assert server.process.pid not in workers
 
+        # Signed in through one worker (its form, its cookie): signed in on every worker.
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            form = client.get("/signin")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            assert csrf, form.text
+            signed = client.post(
+                "/signin", data={"token": token, "csrf_token": csrf.group(1), "next": "/audit"}
+            )
+            assert signed.status_code == 303, signed.text
+            cookies = client.cookies
+        audit = _answers_by_worker(server.base, "/audit", cookies=cookies)
+        assert set(audit) == workers
+        for responses in audit.values():
+            assert {r.status_code for r in responses} == {200}
+            assert all("CMW/C/GTM/1" in r.text for r in responses)  # the write above, audited
+
         # /metrics sums every worker's requests, whichever worker is asked: each _ask made one
-        # /healthz request, 48 per round, three rounds.
+        # /healthz request, 48 per round, four rounds.
         totals = set()
         for _ in range(6):
             with httpx.Client(base_url=server.base, timeout=30) as client:
@@ -203,7 +222,7 @@ def test_every_worker_answers_the_same_after_a_write_through_any_of_them(
             totals.add(
                 (_metric(exposition, healthz), _metric(exposition, "obligations_metrics_processes"))
             )
-        assert totals == {(3 * 48, 2)}
+        assert totals == {(4 * 48, 2)}
 
         assert server.stop(signal.SIGTERM) == 0
     # SIGTERM stopped the workers too: no orphan keeps the address.
