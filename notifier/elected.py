@@ -32,7 +32,8 @@ def standby_seconds() -> float:
     seconds = get_settings().scheduler_standby_seconds
     if not 0 < seconds <= 3600:
         raise InvalidInput(
-            f"OBLIGATIONS_SCHEDULER_STANDBY_SECONDS: {seconds:g} is not between 0 and 3600"
+            f"OBLIGATIONS_SCHEDULER_STANDBY_SECONDS: {seconds:g} seconds: "
+            "give more than 0, at most 3600"
         )
     return seconds
 

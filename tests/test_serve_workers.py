@@ -224,6 +224,24 @@ def test_every_worker_answers_the_same_after_a_write_through_any_of_them(
             )
         assert totals == {(4 * 48, 2)}
 
+        # A worker killed outright is replaced by the supervisor; the sums keep its requests.
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        answered_since = 0
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while len(workers) < 3:
+            assert time.monotonic() < deadline, f"no worker replaced {victim}: {workers}"
+            try:
+                pid, _answer = _ask(server.base, "/healthz")
+            except httpx.TransportError:
+                continue  # a connection the killed worker had taken
+            answered_since += 2
+            workers.add(pid)
+        exposition = httpx.get(f"{server.base}/metrics", timeout=30).text
+        assert _metric(exposition, "obligations_metrics_processes") == 3
+        assert _metric(exposition, healthz) >= 4 * 48 + answered_since
+        assert _gtm_overdue(httpx.get(f"{server.base}{GTM_OVERDUE}", timeout=30)) == []
+
         assert server.stop(signal.SIGTERM) == 0
     # SIGTERM stopped the workers too: no orphan keeps the address.
     assert not any(_is_running(pid) for pid in workers)
