@@ -5,7 +5,6 @@ schema at the newest migration), and request metrics in the Prometheus text form
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -19,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics_files import ValuesFile, read_values, values_files
 from obligations.db import alembic_config
 
 router = APIRouter(tags=["operations"])
@@ -38,9 +38,9 @@ class RequestMetrics:
     """Counts and a latency histogram per (method, route template, status).
 
     With `shared` (a folder `obligations serve --workers N` makes for its workers), each
-    process also writes its counts there after every request, and `/metrics` answers the sum
-    over every file in it: the same totals whichever worker is asked. A worker that died
-    leaves its file, so the sums never go down.
+    process also keeps its values in a file there (api.metrics_files), and `/metrics` answers
+    the sum over every file in it: the same totals whichever worker is asked. A worker that
+    died leaves its file, so the sums never go down.
     """
 
     def __init__(self, shared: Path | None = None) -> None:
@@ -49,8 +49,7 @@ class RequestMetrics:
         self.seconds: Seconds = defaultdict(float)
         self.buckets: Buckets = defaultdict(lambda: [0] * len(BUCKETS))
         self._shared = shared
-        self._own_file = shared / f"{os.getpid()}.json" if shared else None
-        self._publishing = threading.Lock()
+        self._own = ValuesFile(shared) if shared else None
 
     def observe(self, method: str, route: str, status: int, elapsed: float) -> None:
         with self._lock:
@@ -60,8 +59,19 @@ class RequestMetrics:
             for index, bound in enumerate(BUCKETS):
                 if elapsed <= bound:
                     bucket[index] += 1
-        if self._own_file is not None:
-            self._publish(self._own_file)
+            if self._own is not None:
+                self._publish(method, route, status, elapsed)
+
+    def _publish(self, method: str, route: str, status: int, elapsed: float) -> None:
+        """Into this process's values file (under the lock: one writer)."""
+        assert self._own is not None
+        own = self._own
+        own.set(("c", method, route, status), self.counts[(method, route, status)])
+        own.set(("s", method, route), self.seconds[(method, route)])
+        bucket = self.buckets[(method, route)]
+        for index, bound in enumerate(BUCKETS):
+            if elapsed <= bound:
+                own.set(("b", method, route, index), bucket[index])
 
     def _snapshot(self) -> tuple[Counts, Seconds, Buckets]:
         with self._lock:
@@ -71,45 +81,31 @@ class RequestMetrics:
                 {key: list(value) for key, value in self.buckets.items()},
             )
 
-    def _publish(self, path: Path) -> None:
-        # One writer at a time, each with a fresh snapshot: the file never goes back in time.
-        with self._publishing:
-            counts, seconds, buckets = self._snapshot()
-            data = {
-                "counts": [[*key, value] for key, value in counts.items()],
-                "seconds": [[*key, value] for key, value in seconds.items()],
-                "buckets": [[*key, value] for key, value in buckets.items()],
-            }
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(partial, path)  # readers see the old file or the new one, never half
-
     def _totals(self) -> tuple[Counts, Seconds, Buckets, int]:
         counts, seconds, buckets = self._snapshot()
-        if self._shared is None:
+        if self._shared is None or self._own is None:
             return counts, seconds, buckets, 1
-        totals: tuple[Counts, Seconds, Buckets] = (
-            defaultdict(int, counts),
-            defaultdict(float, seconds),
-            defaultdict(lambda: [0] * len(BUCKETS), buckets),
-        )
+        totals_c: Counts = defaultdict(int, counts)
+        totals_s: Seconds = defaultdict(float, seconds)
+        totals_b: Buckets = defaultdict(lambda: [0] * len(BUCKETS), buckets)
         processes = 1
-        for path in sorted(self._shared.glob("*.json")):
-            if path == self._own_file:
+        for path in values_files(self._shared):
+            if path == self._own.path:
                 continue
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue  # not a worker's counts
             processes += 1
-            for method, route, status, value in data["counts"]:
-                totals[0][(method, route, status)] += value
-            for method, route, value in data["seconds"]:
-                totals[1][(method, route)] += value
-            for method, route, values in data["buckets"]:
-                merged = totals[2][(method, route)]
-                totals[2][(method, route)] = [a + b for a, b in zip(merged, values, strict=True)]
-        return dict(totals[0]), dict(totals[1]), dict(totals[2]), processes
+            for key, value in read_values(path):
+                kind, method, route, *rest = key
+                if kind == "c":
+                    totals_c[(method, route, int(rest[0]))] += int(value)
+                elif kind == "s":
+                    totals_s[(method, route)] += value
+                else:
+                    totals_b[(method, route)][int(rest[0])] += int(value)
+        # A route another worker answered has a histogram here too, so every count has one.
+        for method, route, _status in totals_c:
+            totals_b.setdefault((method, route), [0] * len(BUCKETS))
+            totals_s.setdefault((method, route), 0.0)
+        return dict(totals_c), dict(totals_s), dict(totals_b), processes
 
     def exposition(self) -> str:
         """The Prometheus text format (version 0.0.4)."""
