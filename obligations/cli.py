@@ -871,6 +871,7 @@ def serve(
 
     from api.app import create_app
     from api.pages.security import session_secret
+    from api.workers import run_workers
     from notifier.cli import start_in_process
 
     eng = engine()
@@ -912,15 +913,7 @@ def serve(
             )
         else:
             # Each worker builds its own app (its own engine and answer cache) from the factory.
-            uvicorn.run(
-                "api.app:create_app",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                log_level="info",
-                proxy_headers=False,
-            )
+            run_workers(host, port, workers)
     finally:
         if scheduler is not None:
             scheduler.stop(wait=True)
