@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     install_database_down(app)
     # Outside the session middleware, so it sees the session cookie it must mark Secure.
     app.add_middleware(SecureCookies, proxies=app.state.proxies)
-    health.install(app)
+    health.install(app, settings.metrics_dir)
     docs.install(app)
     openapi.install(app)
     return app

@@ -1,12 +1,15 @@
 """Operations: is the process up (`/healthz`), can it serve (`/readyz`: database reachable,
 schema at the newest migration), and request metrics in the Prometheus text format
-(`/metrics`), counted per route template, method and status in this process."""
+(`/metrics`), counted per route template, method and status, summed over the workers of one
+`obligations serve --workers N`."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -15,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics_files import ValuesFile, read_values, values_files
 from obligations.db import alembic_config
 
 router = APIRouter(tags=["operations"])
@@ -23,14 +27,29 @@ router = APIRouter(tags=["operations"])
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-class RequestMetrics:
-    """Counts and a latency histogram per (method, route template, status)."""
+# The counts of one process: requests per (method, route, status); seconds and latency
+# buckets per (method, route).
+Counts = dict[tuple[str, str, int], int]
+Seconds = dict[tuple[str, str], float]
+Buckets = dict[tuple[str, str], list[int]]
 
-    def __init__(self) -> None:
+
+class RequestMetrics:
+    """Counts and a latency histogram per (method, route template, status).
+
+    With `shared` (a folder `obligations serve --workers N` makes for its workers), each
+    process also keeps its values in a file there (api.metrics_files), and `/metrics` answers
+    the sum over every file in it: the same totals whichever worker is asked. A worker that
+    died leaves its file, so the sums never go down.
+    """
+
+    def __init__(self, shared: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self.counts: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.seconds: dict[tuple[str, str], float] = defaultdict(float)
-        self.buckets: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        self.counts: Counts = defaultdict(int)
+        self.seconds: Seconds = defaultdict(float)
+        self.buckets: Buckets = defaultdict(lambda: [0] * len(BUCKETS))
+        self._shared = shared
+        self._own = ValuesFile(shared) if shared else None
 
     def observe(self, method: str, route: str, status: int, elapsed: float) -> None:
         with self._lock:
@@ -40,17 +59,64 @@ class RequestMetrics:
             for index, bound in enumerate(BUCKETS):
                 if elapsed <= bound:
                     bucket[index] += 1
+            if self._own is not None:
+                self._publish(method, route, status, elapsed)
+
+    def _publish(self, method: str, route: str, status: int, elapsed: float) -> None:
+        """Into this process's values file (under the lock: one writer)."""
+        assert self._own is not None
+        own = self._own
+        own.set(("c", method, route, status), self.counts[(method, route, status)])
+        own.set(("s", method, route), self.seconds[(method, route)])
+        bucket = self.buckets[(method, route)]
+        for index, bound in enumerate(BUCKETS):
+            if elapsed <= bound:
+                own.set(("b", method, route, index), bucket[index])
+
+    def _snapshot(self) -> tuple[Counts, Seconds, Buckets]:
+        with self._lock:
+            return (
+                dict(self.counts),
+                dict(self.seconds),
+                {key: list(value) for key, value in self.buckets.items()},
+            )
+
+    def _totals(self) -> tuple[Counts, Seconds, Buckets, int]:
+        counts, seconds, buckets = self._snapshot()
+        if self._shared is None or self._own is None:
+            return counts, seconds, buckets, 1
+        totals_c: Counts = defaultdict(int, counts)
+        totals_s: Seconds = defaultdict(float, seconds)
+        totals_b: Buckets = defaultdict(lambda: [0] * len(BUCKETS), buckets)
+        processes = 1
+        for path in values_files(self._shared):
+            if path == self._own.path:
+                continue
+            processes += 1
+            for key, value in read_values(path):
+                kind, method, route, *rest = key
+                if kind == "c":
+                    totals_c[(method, route, int(rest[0]))] += int(value)
+                elif kind == "s":
+                    totals_s[(method, route)] += value
+                else:
+                    totals_b[(method, route)][int(rest[0])] += int(value)
+        # A route another worker answered has a histogram here too, so every count has one.
+        for method, route, _status in totals_c:
+            totals_b.setdefault((method, route), [0] * len(BUCKETS))
+            totals_s.setdefault((method, route), 0.0)
+        return dict(totals_c), dict(totals_s), dict(totals_b), processes
 
     def exposition(self) -> str:
         """The Prometheus text format (version 0.0.4)."""
+        counts, seconds, buckets, processes = self._totals()
         lines = [
+            "# HELP obligations_metrics_processes Server processes whose requests are counted.",
+            "# TYPE obligations_metrics_processes gauge",
+            f"obligations_metrics_processes {processes}",
             "# HELP obligations_requests_total HTTP requests answered, by route and status.",
             "# TYPE obligations_requests_total counter",
         ]
-        with self._lock:
-            counts = dict(self.counts)
-            seconds = dict(self.seconds)
-            buckets = {key: list(value) for key, value in self.buckets.items()}
         for (method, route, status), count in sorted(counts.items()):
             labels = f'method="{method}",route="{_escape(route)}",status="{status}"'
             lines.append(f"obligations_requests_total{{{labels}}} {count}")
@@ -103,9 +169,10 @@ class MetricsMiddleware:
             self.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
 
 
-@router.get("/healthz", summary="The process is up (no database access)")
-def healthz() -> dict[str, str]:
-    return {"status": "up"}
+@router.get("/healthz", summary="The process is up (no database access), and which one it is")
+def healthz() -> dict[str, str | int]:
+    # The pid tells the workers of `serve --workers N` apart (one address, several processes).
+    return {"status": "up", "pid": os.getpid()}
 
 
 @router.get(
@@ -143,8 +210,8 @@ def newest_migration() -> str | None:
     return head
 
 
-def install(app: FastAPI) -> None:
-    metrics = RequestMetrics()
+def install(app: FastAPI, shared_metrics: str = "") -> None:
+    metrics = RequestMetrics(Path(shared_metrics) if shared_metrics else None)
     app.state.metrics = metrics
 
     @app.get("/metrics", tags=["operations"], summary="Request metrics (Prometheus text format)")

@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
-    from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy.orm import Session, sessionmaker
 
     from notifier.config import NotifierConfig
+    from notifier.elected import ElectedScheduler
     from notifier.planning import PlannedMessage
     from notifier.service import RunReport
     from notifier.transports import Transport
@@ -256,11 +256,16 @@ def outbox_retry(
 
 
 def worker() -> None:
-    """Run the scheduler alone (daily sweep, weekly digest, retries) until interrupted."""
+    """Run the scheduler alone (daily sweep, weekly digest, retries) until interrupted.
+
+    It takes the scheduler lock first: while `obligations serve` (or another worker) holds it,
+    this one stands by and takes over when that one stops.
+    """
     import logging
+    import threading
 
     from notifier.config import config_from
-    from notifier.scheduling import blocking_scheduler, describe
+    from notifier.elected import ElectedScheduler
     from notifier.transports import transport_from
     from obligations import cli as base
     from obligations.db import masked
@@ -271,39 +276,41 @@ def worker() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    scheduler = blocking_scheduler(base.cli_state.database_url, config)
     typer.echo(f"database: {masked(base.cli_state.database_url)}")
     for line in mail_lines(config, transport_from(config)):
         typer.echo(line)
-    for line in describe(scheduler):
-        typer.echo(line)
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    # A service manager stops with SIGTERM: like Ctrl-C, a running job finishes first.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    elected = ElectedScheduler(
+        base.cli_state.database_url, config, "obligations worker", typer.echo
+    )
+    elected.start()
     typer.echo("worker running; Ctrl-C or SIGTERM stops it")
-    # A service manager stops with SIGTERM: treat it as Ctrl-C, so a running job finishes.
-    signal.signal(signal.SIGTERM, _interrupt)
-    with suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
-    if scheduler.running:
-        scheduler.shutdown(wait=True)
+    while not stopping.wait(1):
+        pass
+    elected.stop(wait=True)
     typer.echo("worker stopped")
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def start_in_process(database_url: str) -> BackgroundScheduler:
-    """For `obligations serve`: the scheduler in a background thread; call .shutdown() on exit."""
+def start_in_process(database_url: str, role: str = "obligations serve") -> ElectedScheduler:
+    """For `obligations serve`: the schedule in background threads of this process, or
+    standing by while another process holds the scheduler lock; call .stop() on exit."""
     from notifier.config import config_from
-    from notifier.scheduling import background_scheduler, describe
+    from notifier.elected import ElectedScheduler
     from notifier.transports import transport_from
 
     config = config_from()
     for line in mail_lines(config, transport_from(config)):
         typer.echo(line)
-    scheduler = background_scheduler(database_url, config)
-    for line in describe(scheduler):
-        typer.echo(line)
-    return scheduler
+    elected = ElectedScheduler(database_url, config, role, typer.echo)
+    elected.start()
+    return elected
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,9 @@
 """The schedule: APScheduler 3 with its jobs stored in the tracker's database.
 
 Each job has a fixed id and is written with replace_existing, so a restart updates it and
-never adds a second one. Two schedulers on one database (serve and worker) may both run a
-sweep: planning is idempotent and delivery claims each message once, so no mail is doubled.
+never adds a second one. One process per database runs the schedule: the holder of the
+scheduler lock (notifier.elected). Were two ever to sweep at once, planning is idempotent and
+delivery claims each message once, so no mail would be doubled.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
@@ -136,17 +135,3 @@ def describe(scheduler: BaseScheduler) -> list[str]:
         when = f"{following:%Y-%m-%d %H:%M} UTC" if following else "never"
         lines.append(f"{job.id} ({job.name}): next run {when}")
     return lines
-
-
-def background_scheduler(database_url: str, config: NotifierConfig) -> BackgroundScheduler:
-    """Started in `obligations serve`, beside the API; the caller shuts it down."""
-    scheduler = BackgroundScheduler()
-    configure(scheduler, database_url, config)
-    scheduler.start()
-    return scheduler
-
-
-def blocking_scheduler(database_url: str, config: NotifierConfig) -> BlockingScheduler:
-    scheduler = BlockingScheduler()
-    configure(scheduler, database_url, config)
-    return scheduler

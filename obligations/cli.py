@@ -63,6 +63,9 @@ app.add_typer(token_app, name="token")
 
 T = TypeVar("T")
 
+# `serve --workers`: a bound against a typo (each worker keeps its own database connections).
+MAX_WORKERS = 32
+
 
 class CliState:
     database_url: str = ""
@@ -872,11 +875,25 @@ def audit(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Processes answering on the one address (the scheduler runs in one process).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the notifier's scheduler."""
+    import os
+    import shutil
+    import tempfile
+
     import uvicorn
 
     from api.app import create_app
+    from api.pages.security import session_secret
+    from api.workers import run_workers
     from notifier.cli import start_in_process
 
     eng = engine()
@@ -885,26 +902,45 @@ def serve(
     finally:
         eng.dispose()
     typer.echo(f"database: {masked(cli_state.database_url)}")
+    settings = get_settings()
+    metrics_dir = None
     scheduler = None
-    if get_settings().scheduler:
-        scheduler = start_in_process(cli_state.database_url)
-    else:
-        typer.echo(
-            "notifier: not started here (OBLIGATIONS_SCHEDULER=off): run `obligations worker`"
-        )
-    typer.echo(f"serving on http://{host}:{port} (docs at /docs)")
     try:
+        if workers > 1:
+            # The workers are fresh processes that read the settings: give them this database,
+            # one session secret (the kept one, or this run's if it cannot be kept: a cookie
+            # signed by one worker must open the others), and a folder where each leaves its
+            # request counts for /metrics to sum.
+            os.environ["OBLIGATIONS_DATABASE_URL"] = cli_state.database_url
+            os.environ["OBLIGATIONS_SESSION_SECRET"] = session_secret(settings)
+            metrics_dir = tempfile.mkdtemp(prefix="obligations-metrics-")
+            os.environ["OBLIGATIONS_METRICS_DIR"] = metrics_dir
+        if settings.scheduler:
+            role = "obligations serve" + (f" supervising {workers} workers" if workers > 1 else "")
+            scheduler = start_in_process(cli_state.database_url, role)
+        else:
+            typer.echo(
+                "notifier: not started here (OBLIGATIONS_SCHEDULER=off): run `obligations worker`"
+            )
+        processes = f" by {workers} worker processes" if workers > 1 else ""
+        typer.echo(f"serving on http://{host}:{port}{processes} (docs at /docs)")
         # proxy_headers off: which proxies to believe is OBLIGATIONS_TRUSTED_PROXIES, not uvicorn's.
-        uvicorn.run(
-            create_app(database_url=cli_state.database_url),
-            host=host,
-            port=port,
-            log_level="info",
-            proxy_headers=False,
-        )
+        if workers == 1:
+            uvicorn.run(
+                create_app(database_url=cli_state.database_url),
+                host=host,
+                port=port,
+                log_level="info",
+                proxy_headers=False,
+            )
+        else:
+            # Each worker builds its own app (its own engine and answer cache) from the factory.
+            run_workers(host, port, workers)
     finally:
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.stop(wait=True)
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 # The notifier's commands (remind, digest, outbox, worker); they import the notifier when run.

@@ -27,9 +27,14 @@ class Settings(BaseSettings):
     # Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and
     # X-Forwarded-Proto are believed (for the Secure cookie flag and per-client throttling).
     trusted_proxies: str = ""
+    # Set by `serve --workers N` for its workers: the folder where each writes its request
+    # counts, so that /metrics sums them whichever worker answers.
+    metrics_dir: str = ""
 
     # The notifier (checked and parsed by notifier.config).
     scheduler: bool = True  # off: `serve` runs no jobs, for deployments with a separate worker
+    # How often a process standing by for the scheduler lock tries to take it over.
+    scheduler_standby_seconds: float = 10.0
     smtp_url: str = ""  # smtp://[user:password@]host[:port][?starttls=yes], smtps://...
     maildir: str = ""  # where mail goes when no SMTP server is configured
     mail_from: str = ""  # sender; required with SMTP, a local default for the Maildir

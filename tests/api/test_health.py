@@ -3,15 +3,20 @@ migration), /metrics (Prometheus text, one series per route template)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
+from api.health import RequestMetrics
+from api.metrics_files import INITIAL_BYTES, ValuesFile, read_values
 from obligations.db import make_engine
 
 
 def test_health_and_readiness(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "up"}
+    assert client.get("/healthz").json() == {"status": "up", "pid": os.getpid()}
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "database": "reachable", "migration": "0006"}
@@ -61,3 +66,40 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
     assert f"obligations_request_duration_seconds_count{{{route}}} 4" in lines
     assert f'obligations_request_duration_seconds_bucket{{{route},le="+Inf"}} 4' in lines
     assert not any("GTM" in line for line in lines)
+
+
+def test_metrics_sum_the_values_files_of_every_worker(tmp_path: Path) -> None:
+    """Two processes' counts in one folder, as `serve --workers 2` leaves them: either sums."""
+    shared, elsewhere = tmp_path / "shared", tmp_path / "elsewhere"
+    shared.mkdir()
+    elsewhere.mkdir()
+    other = RequestMetrics(elsewhere)
+    # The other worker's file, under another pid: a renamed file stays the same mapping.
+    (elsewhere / f"{os.getpid()}.values").rename(shared / "1.values")
+    here = RequestMetrics(shared)
+    here.observe("GET", "/healthz", 200, 0.001)
+    for _ in range(3):
+        other.observe("GET", "/healthz", 200, 0.2)
+    other.observe("GET", "/api/v1/states/{code}", 404, 0.01)
+    lines = here.exposition().splitlines()
+    healthz = 'method="GET",route="/healthz"'
+    assert "obligations_metrics_processes 2" in lines
+    assert f'obligations_requests_total{{{healthz},status="200"}} 4' in lines
+    assert f'obligations_request_duration_seconds_bucket{{{healthz},le="0.005"}} 1' in lines
+    assert f'obligations_request_duration_seconds_bucket{{{healthz},le="0.25"}} 4' in lines
+    assert f"obligations_request_duration_seconds_sum{{{healthz}}} 0.601000" in lines
+    states = 'method="GET",route="/api/v1/states/{code}"'
+    assert f'obligations_requests_total{{{states},status="404"}} 1' in lines
+    assert f"obligations_request_duration_seconds_count{{{states}}} 1" in lines
+
+
+def test_a_values_file_grows_past_its_first_size(tmp_path: Path) -> None:
+    values = ValuesFile(tmp_path)
+    keys = [("c", "GET", f"/route/{n}", 200) for n in range(5000)]  # far more than 64 KiB
+    for n, key in enumerate(keys):
+        values.set(key, n)
+    values.set(keys[0], 7)
+    assert values.path.stat().st_size > INITIAL_BYTES
+    read = {tuple(key): value for key, value in read_values(values.path)}
+    assert len(read) == 5000
+    assert read[keys[0]] == 7 and read[keys[4999]] == 4999

@@ -251,7 +251,7 @@ def test_serve_reports_the_sender_and_a_missing_secretariat_at_start_up(
     monkeypatch.setenv("OBLIGATIONS_SECRETARIAT_EMAILS", "")
     get_settings.cache_clear()
     scheduler = start_in_process(database_url)
-    scheduler.shutdown(wait=False)
+    scheduler.stop(wait=False)
     out = capsys.readouterr().out.splitlines()
     assert out[:3] == [
         "mail: SMTP 127.0.0.1:1 (no TLS)",
