@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from obligations.db import make_engine, session_factory, transaction, upgrade_schema
@@ -25,6 +26,11 @@ POSTGRES_URL = os.environ.get(
     "OBLIGATIONS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("OBLIGATIONS_REQUIRE_POSTGRES") == "1"
+
+# Property tests draw the same examples on every run (no flaky runs): a failure found once is
+# found again, and a new one only when the code or the test changes.
+settings.register_profile("deterministic", derandomize=True)
+settings.load_profile("deterministic")
 
 
 def _postgres_error() -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from obligations.rules.dates import add_months
@@ -50,6 +50,7 @@ def test_due_dates_strictly_increase(bound: date, as_of: date) -> None:
 
 
 @given(first_days, st.integers(min_value=2, max_value=6), st.integers(min_value=1, max_value=1500))
+@example(date(2003, 7, 1), 2, 973)  # report 2 fixed for 29 February 2012
 def test_a_fixed_date_moves_every_later_default(bound: date, number: int, shift: int) -> None:
     horizon = bound + relativedelta(years=40)
     default = report_schedule(bound, [], [], horizon)
@@ -58,8 +59,12 @@ def test_a_fixed_date_moves_every_later_default(bound: date, number: int, shift:
     moved = report_schedule(bound, [], [decision], horizon)
     assert [r.due for r in moved[: number - 1]] == [r.due for r in default[: number - 1]]
     assert moved[number - 1].due == fixed_due
+    # Each later report five years after the previous due date: counted step by step, so a
+    # fixed 29 February gives 28 February five years on, and every step after keeps the 28th.
+    previous = fixed_due
     for later in moved[number:]:
-        assert later.due == fixed_due + relativedelta(years=5 * (later.number - number))
+        assert later.due == previous + relativedelta(years=5)
+        previous = later.due
 
 
 @given(days, st.integers(min_value=-600, max_value=600))
