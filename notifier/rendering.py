@@ -1,4 +1,5 @@
-"""Rendering a message from notifier/templates/email/<message>/<lang>/{subject,body}.
+"""Rendering a message from notifier/templates/email/<message>/{subject,body}: one template
+per message, its words translated through the message catalogs (obligations.i18n).
 
 Text templates are rendered as written; HTML templates autoescape everything they show.
 """
@@ -14,6 +15,15 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from obligations.i18n import (
+    current_gettext,
+    current_ngettext,
+    current_npgettext,
+    current_pgettext,
+    speaking,
+    translations,
+)
+from obligations.state_names import state_name
 from obligations.wording import (
     basis_text,
     long_date,
@@ -42,18 +52,15 @@ def _long_date(context: Context, day: date | str) -> str:
     return partial_date(day, context["lang"])
 
 
-ON_DATE = {"en": "on {}", "fr": "le {}", "es": "el {}"}
-IN_PERIOD = {"en": "in {}", "fr": "en {}", "es": "en {}"}
-
-
 @pass_context
 def _on_date(context: Context, day: date | str) -> str:
     """'on 1 July 2004', or 'in 2020' / 'in July 2020' for a date known only to the year or
     month (as the document gives it)."""
     language = context["lang"]
+    gettext = translations(language).gettext
     if isinstance(day, date):
-        return ON_DATE[language].format(long_date(day, language))
-    return IN_PERIOD[language].format(partial_date(day, language))
+        return gettext("on %(date)s") % {"date": long_date(day, language)}
+    return gettext("in %(period)s") % {"period": partial_date(day, language)}
 
 
 @pass_context
@@ -85,9 +92,18 @@ def _basis(context: Context, basis: str) -> str:
     return basis_text(basis, context["lang"])
 
 
+@pass_context
+def _state_name(context: Context, state: Any) -> str:
+    """A State's name in the message's language (`state` has a code and the record's name)."""
+    if isinstance(state, dict):
+        return state_name(state["code"], state["name"], context["lang"])
+    return state_name(state.code, state.name, context["lang"])
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
@@ -102,6 +118,16 @@ def environment() -> Environment:
         report_title=_report_title,
         obligation_label=_obligation_label,
         basis=_basis,
+        state_name=_state_name,
+    )
+    # Multi-line {% trans %} blocks are one message, whitespace folded (as extraction does).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        current_gettext,
+        current_ngettext,
+        newstyle=True,
+        pgettext=current_pgettext,
+        npgettext=current_npgettext,
     )
     return env
 
@@ -109,11 +135,12 @@ def environment() -> Environment:
 def render(message: str, language: str, context: dict[str, Any]) -> Rendered:
     env = environment()
     values = {**context, "lang": language}
-    folder = f"email/{message}/{language}"
-    subject = env.get_template(f"{folder}/subject.txt").render(values)
-    return Rendered(
-        # A header is one line, whatever the data held.
-        subject=" ".join(subject.split()),
-        text=env.get_template(f"{folder}/body.txt").render(values),
-        html=env.get_template(f"{folder}/body.html").render(values),
-    )
+    folder = f"email/{message}"
+    with speaking(language):
+        subject = env.get_template(f"{folder}/subject.txt").render(values)
+        return Rendered(
+            # A header is one line, whatever the data held.
+            subject=" ".join(subject.split()),
+            text=env.get_template(f"{folder}/body.txt").render(values),
+            html=env.get_template(f"{folder}/body.html").render(values),
+        )
