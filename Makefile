@@ -40,5 +40,5 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --ignore-dirs='.* __pycache__' --no-location \
 		--sort-output --width=100 --project=treaty-obligations --copyright-holder='' \
 		-o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-location --width=100
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --width=100
 	$(BIN)/pytest -q tests/test_catalogs.py

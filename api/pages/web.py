@@ -20,14 +20,16 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import reading
 from api.errors import status_of
-from api.pages import words
+from api.pages import languages, words
 from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
+from obligations import i18n
 from obligations.errors import InvalidInput, ObligationsError
 from obligations.inputs import parse_date, today
 from obligations.queries import as_given
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.state_names import state_name
 from obligations.wording import long_date, partial_date, report_title
 
 UN_DOCUMENTS = "https://undocs.org/"
@@ -110,28 +112,50 @@ def link(path: str, **params: object) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
+def language_link(request: Request, language: str) -> str:
+    """This page in another language: its own query, with `lang` set."""
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return link(request.url.path, **query, lang=language)
+
+
+# Pages speak the language of the request (see api.pages.languages): every page's words go
+# through the catalogs (`{% trans %}`, `_()`, `ngettext()`), and the filters below read the
+# same language for dates and names.
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
-environment.filters["long_date"] = long_date
-environment.filters["partial_date"] = partial_date
+environment.policies["ext.i18n.trimmed"] = True
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.current_gettext,
+    i18n.current_ngettext,
+    newstyle=True,
+    pgettext=i18n.current_pgettext,
+    npgettext=i18n.current_npgettext,
+)
+environment.filters["long_date"] = lambda d: long_date(d, i18n.current.get())
+environment.filters["partial_date"] = lambda d: partial_date(d, i18n.current.get())
 environment.filters["document"] = document_link
 environment.filters["as_given"] = as_given
 environment.filters["source"] = source_link
-environment.filters["region_name"] = words.region_name
-environment.filters["report_name"] = report_title
-environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)
-environment.filters["report_status"] = lambda s: words.REPORT_STATUSES.get(s, s)
+environment.filters["region_name"] = lambda code: i18n.current_gettext(words.region_name(code))
+environment.filters["report_name"] = lambda n: report_title(n, i18n.current.get())
+environment.filters["action_name"] = lambda a: i18n.current_gettext(words.ACTIONS.get(a, str(a)))
+environment.filters["report_status"] = lambda s: i18n.current_gettext(
+    words.REPORT_STATUSES.get(s, str(s))
+)
+environment.filters["state_name"] = lambda name, code: state_name(code, name, i18n.current.get())
 environment.filters["thousands"] = lambda n: f"{n:,}"
 environment.globals.update(
     link=link,
     report_numbers=words.report_numbers,
     regions=words.REGIONS,
     csrf_field=CSRF_FIELD,
+    languages=languages.NAMES,
 )
 
 
@@ -140,16 +164,21 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     nonce = secrets.token_urlsafe(16)
     officer = signed_in(request)
     context.setdefault("asat", None)
-    body = environment.get_template(template).render(
-        request=request,
-        officer=officer,
-        notice=take_notice(request),
-        nonce=nonce,
-        csrf=lambda: csrf_token(request),
-        path=request.url.path,
-        **context,
-    )
+    language = languages.of_request(request)
+    with i18n.speaking(language):
+        body = environment.get_template(template).render(
+            request=request,
+            officer=officer,
+            notice=take_notice(request),
+            nonce=nonce,
+            csrf=lambda: csrf_token(request),
+            path=request.url.path,
+            lang=language,
+            language_link=lambda code: language_link(request, code),
+            **context,
+        )
     response = HTMLResponse(body, status_code=status_code)
+    languages.keep(request, response)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
         f"script-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
