@@ -3,10 +3,12 @@ browser's Accept-Language (negotiated by Babel), else English. The JSON API stay
 
 from __future__ import annotations
 
+import gettext
+
 from babel import negotiate_locale
 from fastapi import Request, Response
 
-from obligations.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from obligations.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 COOKIE = "obligations_lang"
 YEAR = 365 * 24 * 3600
@@ -53,3 +55,8 @@ def keep(request: Request, response: Response) -> None:
     language = chosen(request)
     if language:
         response.set_cookie(COOKIE, language, max_age=YEAR, samesite="lax", httponly=True)
+
+
+def translator(request: Request) -> gettext.NullTranslations:
+    """The catalog of the request's language, for words made in Python (notices, errors)."""
+    return translations(of_request(request))

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from api.clients import client_of, throttle_of
 from api.deps import Principal, reading
 from api.errors import TooManyAttempts
+from api.pages import languages
 from api.pages.security import (
     check_csrf,
     close_session,
@@ -35,9 +36,12 @@ def refuse(request: Request, back_to: str, status: int, error: str) -> Response:
 
 
 def sign_in(request: Request, token: str, back_to: str) -> Response:
+    gettext = languages.translator(request).gettext
     token = token.strip()
     if not token:
-        return refuse(request, back_to, 401, "Paste the token you were given (it starts obl_).")
+        return refuse(
+            request, back_to, 401, gettext("Paste the token you were given (it starts obl_).")
+        )
     client = f"signin {client_of(request)}"
     throttle = throttle_of(request)
     try:
@@ -52,13 +56,12 @@ def sign_in(request: Request, token: str, back_to: str) -> Response:
         found = Principal.of(row) if row is not None else None
     if found is None:
         throttle.failed(client)
-        return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
+        return refuse(request, back_to, 401, gettext("This token is unknown or has been revoked."))
     if found.role is not Role.SECRETARIAT:
-        return refuse(
-            request, back_to, 403, "This is a focal point's token; the pages are the secretariat's."
-        )
+        refused = gettext("This is a focal point's token; the pages are the secretariat's.")
+        return refuse(request, back_to, 403, refused)
     open_session(request, found.token_id)
-    notify(request, f"Signed in as {found.name}.")
+    notify(request, gettext("Signed in as %(name)s.") % {"name": found.name})
     return RedirectResponse(back_to, status_code=303)
 
 
@@ -78,5 +81,5 @@ async def signout(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
     await run_in_threadpool(close_session, request)
-    notify(request, "Signed out.")
+    notify(request, languages.translator(request).gettext("Signed out."))
     return RedirectResponse("/", status_code=303)

@@ -25,6 +25,7 @@ from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
 from obligations import i18n
 from obligations.errors import InvalidInput, ObligationsError
+from obligations.i18n import N_
 from obligations.inputs import parse_date, today
 from obligations.queries import as_given
 from obligations.record import Record
@@ -192,20 +193,25 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
+ERROR_HEADINGS = {
+    401: N_("Sign-in needed"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflicts with the record"),
+    422: N_("Cannot read the request"),
+}
+
+
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
-    headings = {
-        401: "Sign-in needed",
-        403: "Not allowed",
-        404: "Not found",
-        405: "Not allowed",
-        409: "Conflicts with the record",
-        422: "Cannot read the request",
-    }
+    """An error as a page; its heading in the page's language (the domain's messages stay in
+    English, as the API and the CLI give them)."""
+    heading = ERROR_HEADINGS.get(status, N_("Something went wrong"))
     return render(
         request,
         "error.html",
         status,
-        title=title or headings.get(status, "Something went wrong"),
+        title=title or languages.translator(request).gettext(heading),
         message=message,
         code=status,
     )
