@@ -23,7 +23,7 @@ from obligations.i18n import (
     speaking,
     translations,
 )
-from obligations.state_names import state_name
+from obligations.state_names import names_in_order, state_name
 from obligations.wording import (
     basis_text,
     long_date,
@@ -100,6 +100,12 @@ def _state_name(context: Context, state: Any) -> str:
     return state_name(state.code, state.name, context["lang"])
 
 
+@pass_context
+def _state_names(context: Context, states: list[dict[str, str]]) -> list[str]:
+    """States' names in the message's language, in that language's alphabetical order."""
+    return names_in_order(((s["code"], s["name"]) for s in states), context["lang"])
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -119,6 +125,7 @@ def environment() -> Environment:
         obligation_label=_obligation_label,
         basis=_basis,
         state_name=_state_name,
+        state_names=_state_names,
     )
     # Multi-line {% trans %} blocks are one message, whitespace folded (as extraction does).
     env.policies["ext.i18n.trimmed"] = True

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -41,3 +43,14 @@ def state_name(code: str, english: str, language: str) -> str:
     if language == DEFAULT_LANGUAGE:
         return english
     return un_short_names().get((code, language)) or cldr_name(code, language) or english
+
+
+def alphabetical_key(name: str) -> str:
+    """Order names as an index does: accents and case do not count."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def names_in_order(states: Iterable[tuple[str, str]], language: str) -> list[str]:
+    """(code, English name) pairs as names in `language`, in alphabetical order."""
+    return sorted((state_name(code, name, language) for code, name in states), key=alphabetical_key)

@@ -4,10 +4,10 @@ Labels are English msgids (marked with N_), translated where they are shown."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from obligations.i18n import N_, translations
+from obligations.state_names import alphabetical_key as alphabetical_key  # the pages sort with it
 from obligations.wording import whole_number
 
 # The UN Editorial Manual spells out numbers from one to nine and writes 10 and above in figures.
@@ -66,12 +66,6 @@ def names_in_prose(names: Sequence[str], language: str = "en") -> str:
         return "".join(names)
     last = translations(language).gettext("%(first)s and %(last)s")
     return last % {"first": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def alphabetical_key(name: str) -> str:
-    """Order names as an English index does: accents and case do not count."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def report_numbers(first: int, last: int) -> str:

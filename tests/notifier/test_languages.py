@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifier.service import run_sweep
+from notifier.service import run_digest, run_sweep
 from notifier.transports import transport_from
 from tests.notifier.conftest import SmtpServer, add_contact, config_for
 
@@ -80,3 +80,23 @@ def test_the_english_mail_keeps_the_record_s_name(
     text, _ = text_and_html(message)
     assert message["Subject"] == "ICRMW: 2 reports of Mexico overdue"
     assert "had not received them as at 1 April 2026" in text
+
+
+def test_the_digest_in_french_names_states_and_dates_in_french(
+    factory: sessionmaker[Session], smtp: SmtpServer
+) -> None:
+    add_contact(factory, "GTM", "ana@minex.gob.gt", "es")
+    config = config_for(smtp.url, digest_language="fr")
+    run_digest(factory, config, date(2024, 7, 8), transport_from(config))
+    [received] = smtp.handler.received
+    text = str(received.message.get_body(("plain",)).get_content()).replace("\r\n", "\n")
+    assert received.message["Subject"].startswith(
+        "Rapports au titre de l'ICRMW au 8 juillet 2024 :"
+    )
+    assert "Rapports au titre de l'ICRMW au 8 juillet 2024" in text
+    assert "Guatemala (GTM) : 3 en retard\n" in text
+    assert "  - Rapport 3, troisième rapport périodique, attendu le 1er juillet 2014" in text
+    # Names from CLDR: Mexico is "Mexique", Belize keeps its name, Morocco is "Maroc".
+    assert "Mexique (MEX)" in text and "Maroc (MAR)" in text
+    assert "Mexico" not in text
+    assert "Aucun point focal enregistré, donc aucun rappel n'est envoyé à : " in text
