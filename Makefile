@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_notifier.py
 	$(BIN)/python bench/bench_writes.py
+	$(BIN)/python bench/bench_rendering.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
