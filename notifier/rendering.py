@@ -15,14 +15,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from obligations.i18n import (
-    current_gettext,
-    current_ngettext,
-    current_npgettext,
-    current_pgettext,
-    speaking,
-    translations,
-)
+from obligations import i18n_templates
+from obligations.i18n import speaking, translations
 from obligations.state_names import names_in_order, state_name
 from obligations.wording import (
     basis_text,
@@ -116,6 +110,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship with the package: no need to stat each file on every render.
+        auto_reload=False,
     )
     env.filters.update(
         long_date=_long_date,
@@ -127,15 +123,7 @@ def environment() -> Environment:
         state_name=_state_name,
         state_names=_state_names,
     )
-    # Multi-line {% trans %} blocks are one message, whitespace folded (as extraction does).
-    env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        current_gettext,
-        current_ngettext,
-        newstyle=True,
-        pgettext=current_pgettext,
-        npgettext=current_npgettext,
-    )
+    i18n_templates.install(env)
     return env
 
 

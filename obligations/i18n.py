@@ -57,7 +57,7 @@ def translate(message: str, language: str) -> str:
 
 @contextmanager
 def speaking(language: str) -> Iterator[None]:
-    """Renders inside this block speak `language` (templates' `_`, `gettext`, `ngettext`)."""
+    """Renders inside this block speak `language` (see obligations.i18n_templates)."""
     token = current.set(language)
     try:
         yield
@@ -67,15 +67,3 @@ def speaking(language: str) -> Iterator[None]:
 
 def current_gettext(message: str) -> str:
     return translations(current.get()).gettext(message)
-
-
-def current_ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(current.get()).ngettext(singular, plural, n)
-
-
-def current_pgettext(context: str, message: str) -> str:
-    return translations(current.get()).pgettext(context, message)
-
-
-def current_npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return translations(current.get()).npgettext(context, singular, plural, n)

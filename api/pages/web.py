@@ -23,7 +23,7 @@ from api.errors import status_of
 from api.pages import languages, words
 from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, signed_in, take_notice
-from obligations import i18n
+from obligations import i18n, i18n_templates
 from obligations.errors import InvalidInput, ObligationsError
 from obligations.i18n import N_
 from obligations.inputs import parse_date, today
@@ -130,14 +130,7 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],
 )
-environment.policies["ext.i18n.trimmed"] = True
-environment.install_gettext_callables(  # type: ignore[attr-defined]
-    i18n.current_gettext,
-    i18n.current_ngettext,
-    newstyle=True,
-    pgettext=i18n.current_pgettext,
-    npgettext=i18n.current_npgettext,
-)
+i18n_templates.install(environment)
 environment.filters["long_date"] = lambda d: long_date(d, i18n.current.get())
 environment.filters["partial_date"] = lambda d: partial_date(d, i18n.current.get())
 environment.filters["document"] = document_link
