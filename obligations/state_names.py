@@ -31,7 +31,8 @@ def un_short_names() -> dict[tuple[str, str], str]:
 def cldr_name(code: str, language: str) -> str | None:
     """CLDR's name for an ISO 3166-1 alpha-3 code (CLDR keeps alpha-3 as aliases of alpha-2)."""
     alpha2 = get_global("territory_aliases").get(code)
-    if not alpha2:
+    # CLDR sends every unassigned code (ZZZ, …) to ZZ, "Unknown Region": not a name.
+    if not alpha2 or alpha2[0] == "ZZ":
         return None
     name = Locale.parse(language).territories.get(alpha2[0])
     return str(name) if name else None
