@@ -65,11 +65,18 @@ def status_paragraph(
             "count": in_words(len(signatories), language),
             "names": names_in_prose(signatories, language),
         }
-        sentence = ngettext(
-            "In addition, %(count)s State, namely, %(names)s, signed the Convention.",
-            "In addition, %(count)s States, namely, %(names)s, signed the Convention.",
-            len(signatories),
-        )
+        if parties:
+            sentence = ngettext(
+                "In addition, %(count)s State, namely, %(names)s, signed the Convention.",
+                "In addition, %(count)s States, namely, %(names)s, signed the Convention.",
+                len(signatories),
+            )
+        else:
+            sentence = ngettext(
+                "%(count)s State, namely, %(names)s, signed the Convention.",
+                "%(count)s States, namely, %(names)s, signed the Convention.",
+                len(signatories),
+            )
         sentences.append(sentence % values)
     sentences.append(entry_into_force_sentence(status, twentieth_deposited, language))
     return " ".join(s[0].upper() + s[1:] for s in sentences)
