@@ -200,9 +200,12 @@ def digest_plan(
         ),
         "newly_overdue": [overdue[i] for i in sorted(newly_indexes)],
         "upcoming": upcoming,
-        "without_contact": sorted(
-            {line.name for line in overdue + upcoming if not line.has_contact}
-        ),
+        "without_contact": [
+            {"code": code, "name": name}
+            for name, code in sorted(
+                {(line.name, line.code) for line in overdue + upcoming if not line.has_contact}
+            )
+        ],
     }
     language = config.digest_language
     message = PlannedMessage(

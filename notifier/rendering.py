@@ -1,4 +1,5 @@
-"""Rendering a message from notifier/templates/email/<message>/<lang>/{subject,body}.
+"""Rendering a message from notifier/templates/email/<message>/{subject,body}: one template
+per message, its words translated through the message catalogs (obligations.i18n).
 
 Text templates are rendered as written; HTML templates autoescape everything they show.
 """
@@ -14,6 +15,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from obligations import i18n_templates
+from obligations.i18n import speaking, translations
+from obligations.state_names import names_in_order, state_name
 from obligations.wording import (
     basis_text,
     long_date,
@@ -42,18 +46,15 @@ def _long_date(context: Context, day: date | str) -> str:
     return partial_date(day, context["lang"])
 
 
-ON_DATE = {"en": "on {}", "fr": "le {}", "es": "el {}"}
-IN_PERIOD = {"en": "in {}", "fr": "en {}", "es": "en {}"}
-
-
 @pass_context
 def _on_date(context: Context, day: date | str) -> str:
     """'on 1 July 2004', or 'in 2020' / 'in July 2020' for a date known only to the year or
     month (as the document gives it)."""
     language = context["lang"]
+    gettext = translations(language).gettext
     if isinstance(day, date):
-        return ON_DATE[language].format(long_date(day, language))
-    return IN_PERIOD[language].format(partial_date(day, language))
+        return gettext("on %(date)s") % {"date": long_date(day, language)}
+    return gettext("in %(period)s") % {"period": partial_date(day, language)}
 
 
 @pass_context
@@ -85,15 +86,32 @@ def _basis(context: Context, basis: str) -> str:
     return basis_text(basis, context["lang"])
 
 
+@pass_context
+def _state_name(context: Context, state: Any) -> str:
+    """A State's name in the message's language (`state` has a code and the record's name)."""
+    if isinstance(state, dict):
+        return state_name(state["code"], state["name"], context["lang"])
+    return state_name(state.code, state.name, context["lang"])
+
+
+@pass_context
+def _state_names(context: Context, states: list[dict[str, str]]) -> list[str]:
+    """States' names in the message's language, in that language's alphabetical order."""
+    return names_in_order(((s["code"], s["name"]) for s in states), context["lang"])
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship with the package: no need to stat each file on every render.
+        auto_reload=False,
     )
     env.filters.update(
         long_date=_long_date,
@@ -102,18 +120,22 @@ def environment() -> Environment:
         report_title=_report_title,
         obligation_label=_obligation_label,
         basis=_basis,
+        state_name=_state_name,
+        state_names=_state_names,
     )
+    i18n_templates.install(env)
     return env
 
 
 def render(message: str, language: str, context: dict[str, Any]) -> Rendered:
     env = environment()
     values = {**context, "lang": language}
-    folder = f"email/{message}/{language}"
-    subject = env.get_template(f"{folder}/subject.txt").render(values)
-    return Rendered(
-        # A header is one line, whatever the data held.
-        subject=" ".join(subject.split()),
-        text=env.get_template(f"{folder}/body.txt").render(values),
-        html=env.get_template(f"{folder}/body.html").render(values),
-    )
+    folder = f"email/{message}"
+    with speaking(language):
+        subject = env.get_template(f"{folder}/subject.txt").render(values)
+        return Rendered(
+            # A header is one line, whatever the data held.
+            subject=" ".join(subject.split()),
+            text=env.get_template(f"{folder}/body.txt").render(values),
+            html=env.get_template(f"{folder}/body.html").render(values),
+        )

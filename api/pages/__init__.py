@@ -19,6 +19,7 @@ from api.pages import (
     corrections,
     dashboard,
     facts,
+    languages,
     outbox,
     overdue,
     signin,
@@ -65,10 +66,16 @@ def install(app: FastAPI, settings: Settings) -> None:
     async def not_found_page(request: Request, error: HTTPException) -> Response:
         if request.url.path.startswith(JSON_PATHS) or error.status_code < 400:
             return await http_exception_handler(request, error)
-        message = {
-            404: f"There is no page at {request.url.path}.",
-            405: f"{request.method} is not possible at {request.url.path}.",
-        }.get(error.status_code, str(error.detail))
+        gettext = languages.translator(request).gettext
+        if error.status_code == 404:
+            message = gettext("There is no page at %(path)s.") % {"path": request.url.path}
+        elif error.status_code == 405:
+            message = gettext("%(method)s is not possible at %(path)s.") % {
+                "method": request.method,
+                "path": request.url.path,
+            }
+        else:
+            message = str(error.detail)
         response = await run_in_threadpool(error_page, request, error.status_code, message)
         for name, value in (error.headers or {}).items():
             response.headers[name] = value

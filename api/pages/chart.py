@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from obligations.i18n import translations
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
 from obligations.rules.entry_into_force import INSTRUMENTS_FOR_ENTRY_INTO_FORCE
 from obligations.wording import long_date
@@ -25,10 +26,7 @@ class Point:
     y: float
     day: date
     count: int
-
-    @property
-    def label(self) -> str:
-        return f"{long_date(self.day)}: {self.count} State{'' if self.count == 1 else 's'} parties"
+    label: str
 
 
 @dataclass(frozen=True)
@@ -49,9 +47,17 @@ class PartiesChart:
 
 
 def parties_chart(
-    counts: list[tuple[date, int]], entry_into_force: date | None, as_of: date
+    counts: list[tuple[date, int]], entry_into_force: date | None, as_of: date, language: str = "en"
 ) -> PartiesChart:
     """`counts`: the number of States parties on each date sampled (ascending)."""
+    gettext, ngettext = translations(language).gettext, translations(language).ngettext
+
+    def label(day: date, count: int) -> str:
+        text = ngettext(
+            "%(date)s: %(count)s State party", "%(date)s: %(count)s States parties", count
+        )
+        return text % {"date": long_date(day, language), "count": count}
+
     start = OPENED_FOR_SIGNATURE
     span = max((as_of - start).days, 1)
     highest = max([INSTRUMENTS_FOR_ENTRY_INTO_FORCE, *(n for _, n in counts)])
@@ -64,7 +70,7 @@ def parties_chart(
     def y(value: int) -> float:
         return round(TOP + plot_h * (1 - value / top_value), 1)
 
-    points = [Point(x(day), y(n), day, n) for day, n in counts]
+    points = [Point(x(day), y(n), day, n, label(day, n)) for day, n in counts]
     line = " ".join(f"{p.x},{p.y}" for p in points)
     step = 5 if as_of.year - start.year > 12 else 2 if as_of.year - start.year > 4 else 1
     years = range((start.year // step + 1) * step, as_of.year + 1, step)
@@ -72,14 +78,26 @@ def parties_chart(
     y_ticks = [Tick(y(v), str(v)) for v in range(0, top_value + 1, 10)]
     eif = None
     if entry_into_force is not None and entry_into_force <= as_of:
-        eif = Tick(x(entry_into_force), f"in force {long_date(entry_into_force)}")
-    latest = counts[-1][1] if counts else 0
-    summary = (
-        f"States parties from {start.year} to {long_date(as_of)}: "
-        f"{latest} on {long_date(as_of)}; the Convention needed "
-        f"{INSTRUMENTS_FOR_ENTRY_INTO_FORCE} instruments to enter into force"
-        + (f" and did so on {long_date(entry_into_force)}." if eif and entry_into_force else ".")
-    )
+        in_force = gettext("in force %(date)s") % {"date": long_date(entry_into_force, language)}
+        eif = Tick(x(entry_into_force), in_force)
+    values = {
+        "start": start.year,
+        "as_of": long_date(as_of, language),
+        "latest": counts[-1][1] if counts else 0,
+        "needed": INSTRUMENTS_FOR_ENTRY_INTO_FORCE,
+    }
+    if eif and entry_into_force:
+        values["entry"] = long_date(entry_into_force, language)
+        summary = gettext(
+            "States parties from %(start)s to %(as_of)s: %(latest)s on %(as_of)s; the Convention "
+            "needed %(needed)s instruments to enter into force and did so on %(entry)s."
+        )
+    else:
+        summary = gettext(
+            "States parties from %(start)s to %(as_of)s: %(latest)s on %(as_of)s; the Convention "
+            "needed %(needed)s instruments to enter into force."
+        )
+    summary %= values
     return PartiesChart(
         WIDTH,
         HEIGHT,

@@ -9,12 +9,14 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from api.pages import languages
 from api.pages.chart import PartiesChart, parties_chart
 from api.pages.web import PageRoute, answer, as_at, render
 from api.pages.words import REGIONS, alphabetical_key
 from obligations import queries
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.state_names import state_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -54,7 +56,7 @@ def year_ends(as_of: date) -> list[date]:
     return [*ends, as_of]
 
 
-def dashboard(record: Record, as_of: date) -> Dashboard:
+def dashboard(record: Record, as_of: date, language: str = "en") -> Dashboard:
     status = queries.convention_status(record, as_of)
     overdue = queries.overdue_reports(record, as_of)
     reports: dict[str, int] = defaultdict(int)
@@ -73,7 +75,10 @@ def dashboard(record: Record, as_of: date) -> Dashboard:
             view.count,
             view.in_force,
             view.needed,
-            sorted((record.states[c].name_on(as_of) for c in view.states), key=alphabetical_key),
+            sorted(
+                (state_name(c, record.states[c].name_on(as_of), language) for c in view.states),
+                key=alphabetical_key,
+            ),
         )
         for article, view in status.declarations.items()
     ]
@@ -87,14 +92,19 @@ def dashboard(record: Record, as_of: date) -> Dashboard:
         by_region,
         procedures,
         queries.upcoming_reports(record, as_of, UPCOMING_DAYS),
-        parties_chart(counts, status.entry_into_force, as_of),
+        parties_chart(counts, status.entry_into_force, as_of, language),
     )
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(request: Request, as_of: str | None = None) -> HTMLResponse:
     when = as_at(as_of)
-    view = answer(request, ("dashboard", when.day), lambda record: dashboard(record, when.day))
+    language = languages.of_request(request)
+    view = answer(
+        request,
+        ("dashboard", when.day, language),
+        lambda record: dashboard(record, when.day, language),
+    )
     return render(
         request,
         "dashboard.html",

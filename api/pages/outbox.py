@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, RecordId, reading, writing
+from api.pages import languages
 from api.pages.security import (
     check_csrf,
     notify,
@@ -72,17 +73,18 @@ def outbox_page(
 
 
 def retry(request: Request, officer: Principal, message_id: int, back_to: str) -> Response:
+    gettext = languages.translator(request).gettext
     try:
         with writing(request) as session:
             retry_message(session, message_id, officer.actor)
     except (NotFound, Conflict) as error:
-        notify(request, f"Not retried: {error}.", "error")
+        notify(request, gettext("Not retried: %(reason)s.") % {"reason": error}, "error")
     else:
-        notify(
-            request,
-            f"Message {message_id} is due now; the next delivery run sends it "
-            "(every few minutes while the tracker's scheduler runs).",
+        due_now = gettext(
+            "Message %(number)s is due now; the next delivery run sends it (every few minutes "
+            "while the tracker's scheduler runs)."
         )
+        notify(request, due_now % {"number": message_id})
     return RedirectResponse(back_to, status_code=303)
 
 

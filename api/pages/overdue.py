@@ -21,21 +21,23 @@ from notifier.models import OutboxMessage
 from notifier.policy import next_overdue_notice
 from obligations import models, queries
 from obligations.errors import InvalidInput
+from obligations.i18n import N_
 from obligations.inputs import parse_region
 from obligations.record import Record
 from obligations.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
+# Labels are msgids, translated where the page shows them.
 SORTS = {
-    "days": "most overdue first",
-    "state": "State",
-    "due": "due date, latest first",
-    "region": "regional group, then most overdue",
+    "days": N_("most overdue first"),
+    "state": N_("State"),
+    "due": N_("due date, latest first"),
+    "region": N_("regional group, then most overdue"),
 }
 
 
-VIEWS = {"state": "by State", "items": "one line per report"}
+VIEWS = {"state": N_("by State"), "items": N_("one line per report")}
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,11 @@ def outreach(
         sent = last.get(code)
         why = None
         if not replies_to:
-            why = "OBLIGATIONS_SECRETARIAT_EMAILS is not set: the notifier sends nothing"
+            why = N_("OBLIGATIONS_SECRETARIAT_EMAILS is not set: the notifier sends nothing")
         elif not people.get(code):
-            why = "no focal point on file"
+            why = N_("no focal point on file")
         elif not all(i.verified for i in owed):
-            why = "not verified: nothing is sent"
+            why = N_("not verified: nothing is sent")
         next_day = min(
             (next_overdue_notice(i.overdue_from - timedelta(days=1), as_of, policy) for i in owed),
             default=None,

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.clients import client_of, throttle_of
 from api.deps import Principal, reading
 from api.errors import TooManyAttempts
+from api.pages import languages
 from api.pages.security import (
     check_csrf,
     close_session,
@@ -36,9 +37,12 @@ def refuse(request: Request, back_to: str, status: int, error: str) -> Response:
 
 
 def sign_in(request: Request, token: str, back_to: str) -> Response:
+    gettext = languages.translator(request).gettext
     token = token.strip()
     if not token:
-        return refuse(request, back_to, 401, "Paste the token you were given (it starts obl_).")
+        return refuse(
+            request, back_to, 401, gettext("Paste the token you were given (it starts obl_).")
+        )
     client = f"signin {client_of(request)}"
     throttle = throttle_of(request)
     try:
@@ -53,16 +57,20 @@ def sign_in(request: Request, token: str, back_to: str) -> Response:
         found = Principal.of(row) if row is not None else None
     if found is None:
         throttle.failed(client)
-        return refuse(request, back_to, 401, "This token is unknown or has been revoked.")
+        return refuse(request, back_to, 401, gettext("This token is unknown or has been revoked."))
     open_session(request, found.token_id)
     if found.role is Role.FOCAL_POINT:
-        notify(request, f"Signed in as {found.name}, a focal point of {found.state}.")
+        notify(
+            request,
+            gettext("Signed in as %(name)s, a focal point of %(state)s.")
+            % {"name": found.name, "state": found.state},
+        )
         # Its own State's page, unless it was on its way to one of that State's pages.
         own = f"/states/{found.state}"
         if back_to != own and not back_to.startswith(own + "/"):
             back_to = own
     else:
-        notify(request, f"Signed in as {found.name}.")
+        notify(request, gettext("Signed in as %(name)s.") % {"name": found.name})
     return RedirectResponse(back_to, status_code=303)
 
 
@@ -82,5 +90,5 @@ async def signout(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
     await run_in_threadpool(close_session, request)
-    notify(request, "Signed out.")
+    notify(request, languages.translator(request).gettext("Signed out."))
     return RedirectResponse("/", status_code=303)

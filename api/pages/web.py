@@ -20,14 +20,17 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import reading
 from api.errors import status_of
-from api.pages import words
+from api.pages import languages, words
 from api.pages.problems import PageProblem, SignInRequired
 from api.pages.security import CSRF_FIELD, csrf_token, session_holder, take_notice
+from obligations import i18n, i18n_templates
 from obligations.errors import InvalidInput, ObligationsError
+from obligations.i18n import N_
 from obligations.inputs import parse_date, today
 from obligations.queries import as_given
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.state_names import state_name
 from obligations.tokens import Role
 from obligations.wording import long_date, partial_date, report_title
 
@@ -111,31 +114,43 @@ def link(path: str, **params: object) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
+def language_link(request: Request, language: str) -> str:
+    """This page in another language: its own query, with `lang` set."""
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return link(request.url.path, **query, lang=language)
+
+
+# Pages speak the language of the request (see api.pages.languages): every page's words go
+# through the catalogs (`{% trans %}`, `_()`, `ngettext()`), and the filters below read the
+# same language for dates and names.
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
-# Strings go through gettext; until catalogs are installed, they show as written.
-environment.add_extension("jinja2.ext.i18n")
-environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-environment.filters["long_date"] = long_date
-environment.filters["partial_date"] = partial_date
+i18n_templates.install(environment)
+environment.filters["long_date"] = lambda d: long_date(d, i18n.current.get())
+environment.filters["partial_date"] = lambda d: partial_date(d, i18n.current.get())
 environment.filters["document"] = document_link
 environment.filters["as_given"] = as_given
 environment.filters["source"] = source_link
-environment.filters["region_name"] = words.region_name
-environment.filters["report_name"] = report_title
-environment.filters["action_name"] = lambda a: words.ACTIONS.get(a, a)
-environment.filters["report_status"] = lambda s: words.REPORT_STATUSES.get(s, s)
+environment.filters["region_name"] = lambda code: i18n.current_gettext(words.region_name(code))
+environment.filters["report_name"] = lambda n: report_title(n, i18n.current.get())
+environment.filters["action_name"] = lambda a: i18n.current_gettext(words.ACTIONS.get(a, str(a)))
+environment.filters["report_status"] = lambda s: i18n.current_gettext(
+    words.REPORT_STATUSES.get(s, str(s))
+)
+environment.filters["state_name"] = lambda name, code: state_name(code, name, i18n.current.get())
 environment.filters["thousands"] = lambda n: f"{n:,}"
 environment.globals.update(
     link=link,
     report_numbers=words.report_numbers,
     regions=words.REGIONS,
     csrf_field=CSRF_FIELD,
+    languages=languages.NAMES,
 )
 
 
@@ -146,17 +161,22 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     officer = holder if holder is not None and holder.role is Role.SECRETARIAT else None
     focal = holder if holder is not None and holder.role is Role.FOCAL_POINT else None
     context.setdefault("asat", None)
-    body = environment.get_template(template).render(
-        request=request,
-        officer=officer,
-        focal_point=focal,
-        notice=take_notice(request),
-        nonce=nonce,
-        csrf=lambda: csrf_token(request),
-        path=request.url.path,
-        **context,
-    )
+    language = languages.of_request(request)
+    with i18n.speaking(language):
+        body = environment.get_template(template).render(
+            request=request,
+            officer=officer,
+            focal_point=focal,
+            notice=take_notice(request),
+            nonce=nonce,
+            csrf=lambda: csrf_token(request),
+            path=request.url.path,
+            lang=language,
+            language_link=lambda code: language_link(request, code),
+            **context,
+        )
     response = HTMLResponse(body, status_code=status_code)
+    languages.keep(request, response)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
         f"script-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; "
@@ -170,20 +190,25 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
+ERROR_HEADINGS = {
+    401: N_("Sign-in needed"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflicts with the record"),
+    422: N_("Cannot read the request"),
+}
+
+
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
-    headings = {
-        401: "Sign-in needed",
-        403: "Not allowed",
-        404: "Not found",
-        405: "Not allowed",
-        409: "Conflicts with the record",
-        422: "Cannot read the request",
-    }
+    """An error as a page; its heading in the page's language (the domain's messages stay in
+    English, as the API and the CLI give them)."""
+    heading = ERROR_HEADINGS.get(status, N_("Something went wrong"))
     return render(
         request,
         "error.html",
         status,
-        title=title or headings.get(status, "Something went wrong"),
+        title=title or languages.translator(request).gettext(heading),
         message=message,
         code=status,
     )

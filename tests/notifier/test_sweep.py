@@ -59,7 +59,7 @@ def test_each_language_gets_its_own_multipart_message(
     assert "cmw@ohchr.example.org" in text
 
     fr = by_to["awa@example.sn"].message
-    assert fr["Subject"] == "Rappel ICRMW – Senegal : cinquième rapport périodique attendu en 2026"
+    assert fr["Subject"] == "Rappel ICRMW – Sénégal : cinquième rapport périodique attendu en 2026"
     assert "attendu en 2026, dans 36 jours" in body(fr, "plain")
     assert "cinquième rapport périodique" in body(fr, "html")
 
@@ -147,7 +147,7 @@ def test_a_committee_decision_restarts_the_stages_from_its_date(
     add_contact(factory, "GTM", "focal@minex.gob.gt", "fr")
     assert sweep(factory, smtp, TODAY) == 1
     text = body(smtp.handler.received[0].message, "plain")
-    assert "attendu le 1 mars 2027, dans 96 jours" in text
+    assert "attendu le 1er mars 2027, dans 96 jours" in text
     assert "une décision du Comité (CMW/C/GTM/CO/2)" in text
 
 
