@@ -115,6 +115,8 @@ environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    # Templates ship with the package: compiled once, never checked again for changes.
+    auto_reload=False,
     trim_blocks=True,
     lstrip_blocks=True,
 )

@@ -1,0 +1,171 @@
+"""Public pages kept as rendered, for as long as the record's revision stays the same.
+
+Only what every anonymous visitor would be shown alike is kept: a GET of a public page, by a
+visitor with no session at all (nobody signed in, no notice, no CSRF token), answered 200
+with HTML, no cookie set and the session left empty. The key is the record's revision, the
+day (pages default to as at today), the path and query (as-at date, sort, view, region…)
+and what chooses the language: the cookies other than the session's and Accept-Language.
+Each answer served from here gets a fresh CSP nonce, as a rendered page does.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from obligations.inputs import today
+from obligations.revision import current_revision
+
+SESSION_COOKIE = "obligations_session"
+PUBLIC_PAGES = re.compile(r"/(overdue|status|states(/[A-Za-z]{3})?)?")
+NONCE = re.compile(rb"'nonce-([A-Za-z0-9_-]+)'")
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    nonce: bytes  # the nonce rendered into `body` and the CSP header, replaced when served
+
+
+class PageStore:
+    """A bounded LRU of rendered pages keyed by (revision, request)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[Hashable, KeptPage] = OrderedDict()
+
+    def get(self, key: Hashable) -> KeptPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: KeptPage) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+
+
+def cookies_but_session(headers: Headers) -> tuple[tuple[str, str], ...] | None:
+    """The request's cookies other than the session's, sorted (None: unreadable)."""
+    raw = headers.get("cookie")
+    if not raw:
+        return ()
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return None
+    return tuple(sorted((k, m.value) for k, m in jar.items() if k != SESSION_COOKIE))
+
+
+def with_fresh_nonce(page: KeptPage) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    nonce = secrets.token_urlsafe(16).encode()
+    body = page.body.replace(page.nonce, nonce)
+    headers = []
+    for name, value in page.headers:
+        if name == b"content-length":
+            value = str(len(body)).encode()
+        elif name == b"content-security-policy":
+            value = value.replace(page.nonce, nonce)
+        headers.append((name, value))
+    return headers, body
+
+
+class PageCache:
+    """ASGI middleware, placed inside the session middleware (it reads `scope["session"]`)."""
+
+    def __init__(self, app: ASGIApp, size: int = 256) -> None:
+        self.app = app
+        self.store = PageStore(size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope.get("session")  # signed in, a notice or a CSRF token: never shared
+            or not PUBLIC_PAGES.fullmatch(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookies = cookies_but_session(headers)
+        revision = await self._revision(scope)
+        if cookies is None or revision is None:
+            await self.app(scope, receive, send)
+            return
+        key = (
+            revision,
+            today(),
+            scope["path"],
+            scope.get("query_string", b""),
+            cookies,
+            headers.get("accept-language", ""),
+        )
+        kept = self.store.get(key)
+        if kept is not None:
+            fresh_headers, body = with_fresh_nonce(kept)
+            await send(
+                {"type": "http.response.start", "status": kept.status, "headers": fresh_headers}
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self._render_and_keep(scope, receive, send, key)
+
+    async def _revision(self, scope: Scope) -> int | None:
+        factory = scope["app"].state.session_factory
+
+        def read() -> int:
+            with factory() as session:
+                return current_revision(session)
+
+        try:
+            return await run_in_threadpool(read)
+        except SQLAlchemyError:
+            return None  # the page itself will say the database is down
+
+    async def _render_and_keep(
+        self, scope: Scope, receive: Receive, send: Send, key: Hashable
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if start is None or start["status"] != 200 or scope.get("session"):
+            return
+        response_headers = MutableHeaders(raw=list(start.get("headers", [])))
+        policy = response_headers.get("content-security-policy", "").encode()
+        nonce = NONCE.search(policy)
+        if (
+            "set-cookie" in response_headers
+            or not response_headers.get("content-type", "").startswith("text/html")
+            or nonce is None
+        ):
+            return
+        self.store.put(
+            key,
+            KeptPage(start["status"], list(response_headers.raw), b"".join(chunks), nonce.group(1)),
+        )
