@@ -171,9 +171,12 @@ def procedures(assessments: list[StateAssessment], as_of: date) -> dict[str, Pro
     return {str(art): procedure_status(art, spells, as_of) for art in COMMUNICATION_ARTICLES}
 
 
-def convention_status(record: Record, as_of: date) -> StatusView:
+def convention_status(
+    record: Record, as_of: date, assessed: list[StateAssessment] | None = None
+) -> StatusView:
+    """`assessed`: every State's assessment as at `as_of`, when the caller already has it."""
     in_general = general(record, as_of)
-    assessments = [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+    assessments = assessed if assessed is not None else assess_all(record, as_of)
     parties: list[PartyView] = []
     signatories: list[SignatoryView] = []
     for a in assessments:
@@ -502,8 +505,16 @@ def reports_on_record(record: Record, as_of: date) -> int:
     return sum(1 for reports in record.reports.values() for r in reports if r.received <= as_of)
 
 
-def overdue_reports(record: Record, as_of: date, region: str | None = None) -> OverdueView:
-    """Reports and follow-up information overdue on `as_of`, most overdue first."""
+def overdue_reports(
+    record: Record,
+    as_of: date,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
+) -> OverdueView:
+    """Reports and follow-up information overdue on `as_of`, most overdue first.
+
+    `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    """
     items = [
         OverdueItem(
             a.code,
@@ -517,7 +528,7 @@ def overdue_reports(record: Record, as_of: date, region: str | None = None) -> O
             a.regional_group,
             a.verified_for(r),
         )
-        for a in assess_acting(record, as_of)
+        for a in (assessed if assessed is not None else assess_acting(record, as_of))
         if _in_region(a, region)
         for r in a.obligations()
         if r.status is ReportStatus.OVERDUE and r.due is not None
@@ -527,9 +538,16 @@ def overdue_reports(record: Record, as_of: date, region: str | None = None) -> O
 
 
 def upcoming_reports(
-    record: Record, as_of: date, within: int = 90, region: str | None = None
+    record: Record,
+    as_of: date,
+    within: int = 90,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
 ) -> UpcomingView:
-    """Reports and follow-up due from `as_of` (due today counts) to `within` days after it."""
+    """Reports and follow-up due from `as_of` (due today counts) to `within` days after it.
+
+    `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    """
     horizon = as_of + timedelta(days=within)
     items = [
         UpcomingItem(
@@ -543,7 +561,7 @@ def upcoming_reports(
             a.regional_group,
             a.verified_for(r),
         )
-        for a in assess_acting(record, as_of)
+        for a in (assessed if assessed is not None else assess_acting(record, as_of))
         if _in_region(a, region)
         for r in a.obligations()
         if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING)
