@@ -6,6 +6,7 @@ Each answer is a dataclass whose fields are exactly the JSON keys the CLI and th
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,17 +20,24 @@ from obligations.rules.entry_into_force import (
     general_entry_into_force,
     state_entry_into_force,
 )
-from obligations.rules.facts import SIGNATURES, Review
+from obligations.rules.facts import SIGNATURES, ActionKind, Review
 from obligations.rules.precision import Precision, shown
 from obligations.rules.reporting import (
+    DueDateSetting,
     FollowUpObligation,
     ReportObligation,
     ReportStatus,
+    due_date_settings,
     follow_up_schedule,
     overdue_from,
     report_schedule,
 )
-from obligations.rules.standing import COMMUNICATION_ARTICLES, Standing, replay
+from obligations.rules.standing import (
+    COMMUNICATION_ARTICLES,
+    Standing,
+    denunciation_takes_effect,
+    replay,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,52 @@ def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
     return general_entry_into_force(record.all_actions(), as_of)
 
 
+def due_settings(record: Record, code: str) -> list[DueDateSetting]:
+    """The Committee's facts that set the State's due dates, in order: kept, as undated."""
+    kept: list[DueDateSetting] | None = record.derived.get(("due settings", code))
+    if kept is None:
+        kept = due_date_settings(
+            record.decisions.get(code, []),
+            record.loiprs.get(code, []),
+            record.observations.get(code, []),
+        )
+        record.derived[("due settings", code)] = kept
+    return kept
+
+
+def standing_on(record: Record, code: str, as_of: date) -> Standing:
+    """`replay` of the State's actions as at `as_of` (raising Conflict as it does), kept.
+
+    Its answer depends on the date only through how many of the State's actions are dated by
+    then and how many of its denunciations have taken effect: the key it is kept under.
+    """
+    actions = record.actions.get(code, [])
+    if not actions:
+        return replay(actions, as_of)
+    days = record.derived.get(("action days", code))
+    if days is None:
+        days = (
+            sorted(a.date for a in actions),
+            sorted(
+                denunciation_takes_effect(a.date)
+                for a in actions
+                if a.action is ActionKind.DENUNCIATION
+            ),
+        )
+        record.derived[("action days", code)] = days
+    key = ("standing", code, bisect_right(days[0], as_of), bisect_right(days[1], as_of))
+    kept: Standing | str | None = record.derived.get(key)
+    if kept is None:
+        try:
+            kept = replay(actions, as_of)
+        except Conflict as error:
+            kept = str(error)  # the message, raised afresh each time (no growing traceback)
+        record.derived[key] = kept
+    if isinstance(kept, str):
+        raise Conflict(kept)
+    return kept
+
+
 def assess(
     record: Record, code: str, as_of: date, in_general: GeneralEntryIntoForce | None = None
 ) -> StateAssessment:
@@ -79,7 +133,7 @@ def assess(
     in_general = in_general or general(record, as_of)
     verified = entry.history_researched_until
     try:
-        standing = replay(record.actions.get(code, []), as_of)
+        standing = standing_on(record, code, as_of)
     except Conflict as error:
         # One impossible record degrades its own State, never every answer.
         return StateAssessment(
@@ -102,6 +156,7 @@ def assess(
         loiprs=record.loiprs.get(code, []),
         observations=record.observations.get(code, []),
         reviews=record.reviews.get(code, []),
+        settings=due_settings(record, code),
     )
     follow_ups = follow_up_schedule(
         record.observations.get(code, []), record.follow_ups.get(code, []), as_of
