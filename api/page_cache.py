@@ -24,7 +24,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from obligations.inputs import today
-from obligations.revision import current_revision
+from obligations.revision import revision_of
 
 SESSION_COOKIE = "obligations_session"
 PUBLIC_PAGES = re.compile(r"/(overdue|status|states(/[A-Za-z]{3})?)?")
@@ -128,11 +128,11 @@ class PageCache:
         await self._render_and_keep(scope, receive, send, key)
 
     async def _revision(self, scope: Scope) -> int | None:
-        factory = scope["app"].state.session_factory
+        engine = scope["app"].state.session_factory.kw["bind"]
 
         def read() -> int:
-            with factory() as session:
-                return current_revision(session)
+            with engine.connect() as connection:
+                return revision_of(connection)
 
         try:
             return await run_in_threadpool(read)

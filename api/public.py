@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import reading
+from api.deps import factory
 from api.responses import csv_bytes, json_bytes, json_response
 from obligations import queries
 from obligations.inputs import parse_state_code, today
@@ -30,9 +30,8 @@ Region = Annotated[
 
 
 def cached(request: Request, key: tuple[object, ...], compute: object) -> bytes:
-    with reading(request) as session:
-        body: bytes = request.app.state.answers.answer(session, key, compute)
-        return body
+    body: bytes = request.app.state.answers.answer_from(factory(request), key, compute)
+    return body
 
 
 def day(as_of: date | None) -> date:

@@ -7,10 +7,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from obligations.record import Record, load_record
-from obligations.revision import current_revision
+from obligations.revision import current_revision, revision_of
 
 
 class AnswerCache:
@@ -22,13 +23,30 @@ class AnswerCache:
         self._record: tuple[int, Record] | None = None
         self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
 
-    def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
-        revision = current_revision(session)
+    def answer_from(
+        self, factory: sessionmaker[Session], key: Hashable, compute: Callable[[Record], Any]
+    ) -> Any:
+        """As `answer`, with a session opened only when the answer is not kept already."""
+        engine: Engine = factory.kw["bind"]
+        with engine.connect() as connection:
+            cached = self._kept(revision_of(connection), key)
+        if cached is not None:
+            return cached
+        with factory() as session:
+            return self.answer(session, key, compute)
+
+    def _kept(self, revision: int, key: Hashable) -> Any:
         with self._lock:
             cached = self._answers.get((revision, key))
             if cached is not None:
                 self._answers.move_to_end((revision, key))
-                return cached
+            return cached
+
+    def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
+        revision = current_revision(session)
+        cached = self._kept(revision, key)
+        if cached is not None:
+            return cached
         record = self._record_at(session, revision)
         value = compute(record)
         if current_revision(session) != revision:
