@@ -84,7 +84,7 @@ def states(
                 a.standing.party,
                 a.entry_into_force.date if a.entry_into_force else None,
             )
-            for a in queries.assess_all(record, when)
+            for a in queries.assess_all(record, when, reporting=False)
         ]
         chosen = [
             s

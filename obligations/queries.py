@@ -125,8 +125,14 @@ def standing_on(record: Record, code: str, as_of: date) -> Standing:
 
 
 def assess(
-    record: Record, code: str, as_of: date, in_general: GeneralEntryIntoForce | None = None
+    record: Record,
+    code: str,
+    as_of: date,
+    in_general: GeneralEntryIntoForce | None = None,
+    reporting: bool = True,
 ) -> StateAssessment:
+    """`reporting=False`: the standing and entry into force only (what the status of the
+    Convention needs), with `reports` and `follow_ups` left empty, at a fraction of the cost."""
     entry = record.states.get(code)
     if entry is None:
         raise NotFound(f"unknown State code {code!r}")
@@ -142,9 +148,9 @@ def assess(
         )  # fmt: skip
     instrument = standing.bound_by
     eif = state_entry_into_force(instrument, in_general) if instrument else None
-    if eif is None:
+    if eif is None or not reporting:
         return StateAssessment(
-            code, entry.name_on(as_of), entry.regional_group, standing, None, [], [], verified,
+            code, entry.name_on(as_of), entry.regional_group, standing, eif, [], [], verified,
             as_of,
         )  # fmt: skip
     reports = report_schedule(
@@ -167,9 +173,9 @@ def assess(
     )  # fmt: skip
 
 
-def assess_all(record: Record, as_of: date) -> list[StateAssessment]:
+def assess_all(record: Record, as_of: date, reporting: bool = True) -> list[StateAssessment]:
     in_general = general(record, as_of)
-    return [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+    return [assess(record, code, as_of, in_general, reporting) for code in sorted(record.states)]
 
 
 def assess_acting(record: Record, as_of: date) -> list[StateAssessment]:
@@ -231,7 +237,7 @@ def convention_status(
 ) -> StatusView:
     """`assessed`: every State's assessment as at `as_of`, when the caller already has it."""
     in_general = general(record, as_of)
-    assessments = assessed if assessed is not None else assess_all(record, as_of)
+    assessments = assessed if assessed is not None else assess_all(record, as_of, False)
     parties: list[PartyView] = []
     signatories: list[SignatoryView] = []
     for a in assessments:
