@@ -26,14 +26,23 @@ class AnswerCache:
     def answer_from(
         self, factory: sessionmaker[Session], key: Hashable, compute: Callable[[Record], Any]
     ) -> Any:
-        """As `answer`, with a session opened only when the answer is not kept already."""
+        """As `answer`, reading the revision on a plain connection, and opening a session only
+        when the record of that revision is not in memory."""
         engine: Engine = factory.kw["bind"]
         with engine.connect() as connection:
-            cached = self._kept(revision_of(connection), key)
+            revision = revision_of(connection)
+        cached = self._kept(revision, key)
         if cached is not None:
             return cached
-        with factory() as session:
-            return self.answer(session, key, compute)
+        with self._lock:
+            kept = self._record
+        if kept is None or kept[0] != revision:
+            with factory() as session:
+                return self.answer(session, key, compute)
+        # Computed from the record of exactly this revision: right for it, whatever came since.
+        value = compute(kept[1])
+        self._keep(revision, key, value)
+        return value
 
     def _kept(self, revision: int, key: Hashable) -> Any:
         with self._lock:
@@ -51,11 +60,14 @@ class AnswerCache:
         value = compute(record)
         if current_revision(session) != revision:
             return value
+        self._keep(revision, key, value)
+        return value
+
+    def _keep(self, revision: int, key: Hashable, value: Any) -> None:
         with self._lock:
             self._answers[(revision, key)] = value
             while len(self._answers) > self._size:
                 self._answers.popitem(last=False)
-        return value
 
     def _record_at(self, session: Session, revision: int) -> Record:
         with self._lock:
