@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from api import contacts, docs, errors, health, openapi, pages, public, records
 from api.clients import FAILURES_PER_WINDOW, WINDOW_SECONDS, Proxies, Throttle
 from api.deps import query_dates
-from api.page_cache import PageCache
 from api.pages.security import SecureCookies
 from api.pages.web import error_page
+from api.response_cache import ResponseCache
 from obligations.db import make_engine, session_factory, unavailable
 from obligations.record_cache import AnswerCache
 from obligations.settings import Settings, get_settings
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(records.router)
     app.include_router(contacts.router)
     # Added before the pages' session middleware, so it runs inside it and sees the session.
-    app.add_middleware(PageCache)
+    app.add_middleware(ResponseCache)
     pages.install(app, settings)
     install_database_down(app)
     # Outside the session middleware, so it sees the session cookie it must mark Secure.

@@ -30,7 +30,9 @@ Region = Annotated[
 
 
 def cached(request: Request, key: tuple[object, ...], compute: object) -> bytes:
-    body: bytes = request.app.state.answers.answer_from(factory(request), key, compute)
+    # The response cache in front has just read the revision (see api.response_cache).
+    revision = getattr(request.state, "record_revision", None)
+    body: bytes = request.app.state.answers.answer_from(factory(request), key, compute, revision)
     return body
 
 

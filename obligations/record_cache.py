@@ -24,13 +24,18 @@ class AnswerCache:
         self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
 
     def answer_from(
-        self, factory: sessionmaker[Session], key: Hashable, compute: Callable[[Record], Any]
+        self,
+        factory: sessionmaker[Session],
+        key: Hashable,
+        compute: Callable[[Record], Any],
+        revision: int | None = None,
     ) -> Any:
-        """As `answer`, reading the revision on a plain connection, and opening a session only
-        when the record of that revision is not in memory."""
-        engine: Engine = factory.kw["bind"]
-        with engine.connect() as connection:
-            revision = revision_of(connection)
+        """As `answer`, reading the revision on a plain connection (unless the caller has just
+        read it), and opening a session only when that revision's record is not in memory."""
+        if revision is None:
+            engine: Engine = factory.kw["bind"]
+            with engine.connect() as connection:
+                revision = revision_of(connection)
         cached = self._kept(revision, key)
         if cached is not None:
             return cached

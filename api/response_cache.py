@@ -1,11 +1,12 @@
-"""Public pages kept as rendered, for as long as the record's revision stays the same.
+"""Public pages and public API answers kept as sent, while the record's revision stays the same.
 
-Only what every anonymous visitor would be shown alike is kept: a GET of a public page, by a
-visitor with no session at all (nobody signed in, no notice, no CSRF token), answered 200
-with HTML, no cookie set and the session left empty. The key is the record's revision, the
-day (pages default to as at today), the path and query (as-at date, sort, view, region…)
-and what chooses the language: the cookies other than the session's and Accept-Language.
-Each answer served from here gets a fresh CSP nonce, as a rendered page does.
+Only what every anonymous reader would be given alike is kept: a GET of a public page or of
+the public API's as-at answers, by a client with no session at all (nobody signed in, no
+notice, no CSRF token), answered 200, no cookie set and the session left empty. The key is
+the record's revision, the day (answers default to as at today), the path and query (as-at
+date, sort, view, region, format…) and what chooses the language: the cookies other than the
+session's and Accept-Language. A page served from here gets a fresh CSP nonce, as a rendered
+one does. Served before routing, a kept answer costs about what the trivial route does.
 """
 
 from __future__ import annotations
@@ -27,34 +28,38 @@ from obligations.inputs import today
 from obligations.revision import revision_of
 
 SESSION_COOKIE = "obligations_session"
-PUBLIC_PAGES = re.compile(r"/(overdue|status|states(/[A-Za-z]{3})?)?")
+PUBLIC = re.compile(
+    r"/(overdue|status|states(/[A-Za-z]{3})?)?"  # the pages
+    r"|/api/v1/(status|states(/[A-Za-z]{3})?|overdue|upcoming|declarations)"  # the API's
+)
 NONCE = re.compile(rb"'nonce-([A-Za-z0-9_-]+)'")
 
 
 @dataclass(frozen=True)
-class KeptPage:
+class KeptAnswer:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    nonce: bytes  # the nonce rendered into `body` and the CSP header, replaced when served
+    # A page's CSP nonce, rendered into `body` and the header, replaced when served.
+    nonce: bytes | None
 
 
-class PageStore:
-    """A bounded LRU of rendered pages keyed by (revision, request)."""
+class AnswerStore:
+    """A bounded LRU of answers as sent, keyed by (revision, request)."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._pages: OrderedDict[Hashable, KeptPage] = OrderedDict()
+        self._pages: OrderedDict[Hashable, KeptAnswer] = OrderedDict()
 
-    def get(self, key: Hashable) -> KeptPage | None:
+    def get(self, key: Hashable) -> KeptAnswer | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: KeptPage) -> None:
+    def put(self, key: Hashable, page: KeptAnswer) -> None:
         with self._lock:
             self._pages[key] = page
             while len(self._pages) > self._size:
@@ -74,7 +79,9 @@ def cookies_but_session(headers: Headers) -> tuple[tuple[str, str], ...] | None:
     return tuple(sorted((k, m.value) for k, m in jar.items() if k != SESSION_COOKIE))
 
 
-def with_fresh_nonce(page: KeptPage) -> tuple[list[tuple[bytes, bytes]], bytes]:
+def with_fresh_nonce(page: KeptAnswer) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    if page.nonce is None:
+        return page.headers, page.body
     nonce = secrets.token_urlsafe(16).encode()
     body = page.body.replace(page.nonce, nonce)
     headers = []
@@ -87,19 +94,19 @@ def with_fresh_nonce(page: KeptPage) -> tuple[list[tuple[bytes, bytes]], bytes]:
     return headers, body
 
 
-class PageCache:
+class ResponseCache:
     """ASGI middleware, placed inside the session middleware (it reads `scope["session"]`)."""
 
-    def __init__(self, app: ASGIApp, size: int = 256) -> None:
+    def __init__(self, app: ASGIApp, size: int = 512) -> None:
         self.app = app
-        self.store = PageStore(size)
+        self.store = AnswerStore(size)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
             or scope.get("session")  # signed in, a notice or a CSRF token: never shared
-            or not PUBLIC_PAGES.fullmatch(scope["path"])
+            or not PUBLIC.fullmatch(scope["path"])
         ):
             await self.app(scope, receive, send)
             return
@@ -118,6 +125,8 @@ class PageCache:
             headers.get("accept-language", ""),
         )
         kept = self.store.get(key)
+        # For the route, should it compute the answer: no need to read the revision again.
+        scope.setdefault("state", {})["record_revision"] = revision
         if kept is not None:
             fresh_headers, body = with_fresh_nonce(kept)
             await send(
@@ -157,15 +166,15 @@ class PageCache:
         if start is None or start["status"] != 200 or scope.get("session"):
             return
         response_headers = MutableHeaders(raw=list(start.get("headers", [])))
-        policy = response_headers.get("content-security-policy", "").encode()
-        nonce = NONCE.search(policy)
-        if (
-            "set-cookie" in response_headers
-            or not response_headers.get("content-type", "").startswith("text/html")
-            or nonce is None
-        ):
+        if "set-cookie" in response_headers:
             return
+        nonce = NONCE.search(response_headers.get("content-security-policy", "").encode())
         self.store.put(
             key,
-            KeptPage(start["status"], list(response_headers.raw), b"".join(chunks), nonce.group(1)),
+            KeptAnswer(
+                start["status"],
+                list(response_headers.raw),
+                b"".join(chunks),
+                nonce.group(1) if nonce else None,
+            ),
         )

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from api.page_cache import PageCache
+from api.response_cache import ResponseCache
 from obligations.db import session_factory
 from tests.pages.conftest import SECRET, make_token, sign_in
 from tests.pages.test_public_pages import text_of
@@ -108,7 +108,7 @@ def language_app(engine: Engine) -> Starlette:
         routes=[Route("/status", page)],
         middleware=[
             Middleware(SessionMiddleware, secret_key=SECRET, session_cookie="obligations_session"),
-            Middleware(PageCache),
+            Middleware(ResponseCache),
         ],
     )
     app.state.session_factory = session_factory(engine)
@@ -128,3 +128,25 @@ def test_pages_are_kept_per_language_by_query_cookie_and_accept_language(engine:
         assert "es" in client.get("/status", headers={"Accept-Language": "fr"}).text
     # fr once (then kept), es by header, en by query, es by cookie: four renders.
     assert app.state.renders == ["fr", "es", "en", "es"]
+
+
+def test_a_kept_api_answer_keeps_its_headers_and_follows_a_write(
+    pages: TestClient, engine: Engine
+) -> None:
+    query = {"as_of": "2010-06-30", "format": "csv"}
+    first = pages.get("/api/v1/overdue", params=query)
+    again = pages.get("/api/v1/overdue", params=query)
+    assert again.content == first.content
+    assert again.headers["content-disposition"] == 'attachment; filename="overdue-2010-06-30.csv"'
+    assert again.headers["content-type"] == "text/csv; charset=utf-8"
+    written = pages.post(
+        "/api/v1/states/GTM/reports",
+        json={"numbers": [1, 1], "received": "2010-03-02", "symbol": "CMW/C/GTM/1"},
+        headers={"Authorization": f"Bearer {make_token(engine)}"},
+    )
+    assert written.status_code == 201, written.text
+    after = pages.get("/api/v1/overdue", params=query).text
+    rows = [line.split(",") for line in after.splitlines()[1:]]
+    assert [r[2] for r in rows if r[0] == "GTM"] == ["2"]
+    before_rows = [line.split(",") for line in first.text.splitlines()[1:]]
+    assert [r[2] for r in before_rows if r[0] == "GTM"] == ["1", "2"]
