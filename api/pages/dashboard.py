@@ -83,8 +83,11 @@ def parties_counts(record: Record, days: list[date]) -> list[tuple[date, int]]:
     """How many States were parties on each day: one replay per change of standing, not
     one status of the Convention per day."""
     counts = [0] * len(days)
-    for actions in record.actions.values():
-        changes, party = party_spells(actions)
+    for code, actions in record.actions.items():
+        spells = record.derived.get(("party spells", code))
+        if spells is None:  # undated: kept with the record, like the queries' derived facts
+            spells = record.derived[("party spells", code)] = party_spells(actions)
+        changes, party = spells
         for index, day in enumerate(days):
             latest = bisect_right(changes, day) - 1
             if latest >= 0 and party[latest]:
