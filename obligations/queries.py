@@ -17,7 +17,8 @@ from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
     GeneralEntryIntoForce,
     StateEntryIntoForce,
-    general_entry_into_force,
+    counted_deposits,
+    general_entry_into_force_of,
     state_entry_into_force,
 )
 from obligations.rules.facts import SIGNATURES, ActionKind, Review
@@ -75,7 +76,10 @@ class StateAssessment:
 
 
 def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
-    return general_entry_into_force(record.all_actions(), as_of)
+    deposits: list[date] | None = record.derived.get("counted deposits")
+    if deposits is None:
+        deposits = record.derived["counted deposits"] = counted_deposits(record.all_actions())
+    return general_entry_into_force_of(deposits, as_of)
 
 
 def due_settings(record: Record, code: str) -> list[DueDateSetting]:

@@ -259,7 +259,7 @@ def standing_on(due: date | None, as_of: date) -> ReportStatus:
     """Where an obligation not yet discharged stands on `as_of`."""
     if due is None:
         return ReportStatus.DATE_TO_BE_SET
-    if as_of >= overdue_from(due):
+    if as_of > due:  # as_of >= overdue_from(due), without building that date
         return ReportStatus.OVERDUE
     if due == as_of:
         return ReportStatus.DUE
