@@ -45,25 +45,33 @@ class KeptAnswer:
 
 
 class AnswerStore:
-    """A bounded LRU of answers as sent, keyed by (revision, request)."""
+    """A bounded LRU of answers as sent, keyed by (revision, request): at most `size`
+    answers and `budget` bytes of bodies, the least recently used dropped first."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 512, budget: int = 64 * 2**20) -> None:
         self._size = size
+        self._budget = budget
+        self._bytes = 0
         self._lock = threading.Lock()
-        self._pages: OrderedDict[Hashable, KeptAnswer] = OrderedDict()
+        self._answers: OrderedDict[Hashable, KeptAnswer] = OrderedDict()
 
     def get(self, key: Hashable) -> KeptAnswer | None:
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
 
-    def put(self, key: Hashable, page: KeptAnswer) -> None:
+    def put(self, key: Hashable, answer: KeptAnswer) -> None:
         with self._lock:
-            self._pages[key] = page
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
+            replaced = self._answers.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.body)
+            self._answers[key] = answer
+            self._bytes += len(answer.body)
+            while len(self._answers) > self._size or self._bytes > self._budget:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
 
 def cookies_but_session(headers: Headers) -> tuple[tuple[str, str], ...] | None:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from api.response_cache import ResponseCache
+from api.response_cache import AnswerStore, KeptAnswer, ResponseCache
 from obligations.db import session_factory
 from tests.pages.conftest import SECRET, make_token, sign_in
 from tests.pages.test_public_pages import text_of
@@ -150,3 +150,22 @@ def test_a_kept_api_answer_keeps_its_headers_and_follows_a_write(
     assert [r[2] for r in rows if r[0] == "GTM"] == ["2"]
     before_rows = [line.split(",") for line in first.text.splitlines()[1:]]
     assert [r[2] for r in before_rows if r[0] == "GTM"] == ["1", "2"]
+
+
+def test_the_store_keeps_within_its_count_and_bytes_dropping_the_least_used() -> None:
+    store = AnswerStore(size=3, budget=250)
+
+    def answer(size: int) -> KeptAnswer:
+        return KeptAnswer(200, [], b"x" * size, None)
+
+    for key in ("a", "b", "c"):
+        store.put(key, answer(50))
+    assert store.get("a") is not None  # now the most recently used
+    store.put("d", answer(50))  # four answers: "b", the least used, goes
+    assert [k for k in "abcd" if store.get(k)] == ["a", "c", "d"]
+    store.put("e", answer(200))  # 350 bytes: the least used go until 250 or less remain
+    assert [k for k in "acde" if store.get(k)] == ["d", "e"]
+    store.put("e", answer(10))  # replacing an answer counts its new size only
+    for key in ("f", "g"):
+        store.put(key, answer(100))
+    assert [k for k in "efg" if store.get(k)] == ["e", "f", "g"]
