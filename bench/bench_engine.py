@@ -243,6 +243,18 @@ def median_ms(work: Callable[[dt.date], Any], days: list[dt.date]) -> float:
     return round(statistics.median(samples), 4)
 
 
+def machine() -> dict[str, object]:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+
+
 def main() -> None:
     today = dt.datetime.now(dt.UTC).date()
     rng = random.Random(SEED)
@@ -284,7 +296,7 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "engine",
-                "machine": {"cores": os.cpu_count(), "cpu": platform.processor() or None},
+                "machine": machine(),
                 "load_average": os.getloadavg(),
                 "record": "bundled ICRMW",
                 "reports_and_reviews_on_record": history,
