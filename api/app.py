@@ -16,6 +16,7 @@ from api.clients import FAILURES_PER_WINDOW, WINDOW_SECONDS, Proxies, Throttle
 from api.deps import query_dates
 from api.pages.security import SecureCookies
 from api.pages.web import error_page
+from api.response_cache import ResponseCache
 from obligations.db import make_engine, session_factory, unavailable
 from obligations.record_cache import AnswerCache
 from obligations.settings import Settings, get_settings
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(public.router)
     app.include_router(records.router)
     app.include_router(contacts.router)
+    # Added before the pages' session middleware, so it runs inside it and sees the session.
+    app.add_middleware(ResponseCache)
     pages.install(app, settings)
     install_database_down(app)
     # Outside the session middleware, so it sees the session cookie it must mark Secure.

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import reading
+from api.deps import factory
 from api.responses import csv_bytes, json_bytes, json_response
 from obligations import queries
 from obligations.inputs import parse_state_code, today
@@ -30,9 +30,10 @@ Region = Annotated[
 
 
 def cached(request: Request, key: tuple[object, ...], compute: object) -> bytes:
-    with reading(request) as session:
-        body: bytes = request.app.state.answers.answer(session, key, compute)
-        return body
+    # The response cache in front has just read the revision (see api.response_cache).
+    revision = getattr(request.state, "record_revision", None)
+    body: bytes = request.app.state.answers.answer_from(factory(request), key, compute, revision)
+    return body
 
 
 def day(as_of: date | None) -> date:
@@ -85,7 +86,7 @@ def states(
                 a.standing.party,
                 a.entry_into_force.date if a.entry_into_force else None,
             )
-            for a in queries.assess_all(record, when)
+            for a in queries.assess_all(record, when, reporting=False)
         ]
         chosen = [
             s

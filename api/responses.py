@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Response
 
 from obligations.csvcells import neutralise_value
-from obligations.serialize import jsonable
+from obligations.serialize import json_bytes
 
-
-def json_bytes(value: Any) -> bytes:
-    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":")).encode()
+__all__ = ["csv_bytes", "json_bytes", "json_response"]
 
 
 def json_response(body: bytes, status_code: int = 200) -> Response:

@@ -6,6 +6,7 @@ Each answer is a dataclass whose fields are exactly the JSON keys the CLI and th
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,20 +17,28 @@ from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
     GeneralEntryIntoForce,
     StateEntryIntoForce,
-    general_entry_into_force,
+    counted_deposits,
+    general_entry_into_force_of,
     state_entry_into_force,
 )
-from obligations.rules.facts import SIGNATURES, Review
+from obligations.rules.facts import SIGNATURES, ActionKind, Review
 from obligations.rules.precision import Precision, shown
 from obligations.rules.reporting import (
+    DueDateSetting,
     FollowUpObligation,
     ReportObligation,
     ReportStatus,
+    due_date_settings,
     follow_up_schedule,
     overdue_from,
     report_schedule,
 )
-from obligations.rules.standing import COMMUNICATION_ARTICLES, Standing, replay
+from obligations.rules.standing import (
+    COMMUNICATION_ARTICLES,
+    Standing,
+    denunciation_takes_effect,
+    replay,
+)
 
 
 @dataclass(frozen=True)
@@ -67,19 +76,74 @@ class StateAssessment:
 
 
 def general(record: Record, as_of: date) -> GeneralEntryIntoForce:
-    return general_entry_into_force(record.all_actions(), as_of)
+    deposits: list[date] | None = record.derived.get("counted deposits")
+    if deposits is None:
+        deposits = record.derived["counted deposits"] = counted_deposits(record.all_actions())
+    return general_entry_into_force_of(deposits, as_of)
+
+
+def due_settings(record: Record, code: str) -> list[DueDateSetting]:
+    """The Committee's facts that set the State's due dates, in order: kept, as undated."""
+    kept: list[DueDateSetting] | None = record.derived.get(("due settings", code))
+    if kept is None:
+        kept = due_date_settings(
+            record.decisions.get(code, []),
+            record.loiprs.get(code, []),
+            record.observations.get(code, []),
+        )
+        record.derived[("due settings", code)] = kept
+    return kept
+
+
+def standing_on(record: Record, code: str, as_of: date) -> Standing:
+    """`replay` of the State's actions as at `as_of` (raising Conflict as it does), kept.
+
+    Its answer depends on the date only through how many of the State's actions are dated by
+    then and how many of its denunciations have taken effect: the key it is kept under.
+    """
+    actions = record.actions.get(code, [])
+    if not actions:
+        return replay(actions, as_of)
+    days = record.derived.get(("action days", code))
+    if days is None:
+        days = (
+            sorted(a.date for a in actions),
+            sorted(
+                denunciation_takes_effect(a.date)
+                for a in actions
+                if a.action is ActionKind.DENUNCIATION
+            ),
+        )
+        record.derived[("action days", code)] = days
+    key = ("standing", code, bisect_right(days[0], as_of), bisect_right(days[1], as_of))
+    kept: Standing | str | None = record.derived.get(key)
+    if kept is None:
+        try:
+            kept = replay(actions, as_of)
+        except Conflict as error:
+            kept = str(error)  # the message, raised afresh each time (no growing traceback)
+        record.derived[key] = kept
+    if isinstance(kept, str):
+        raise Conflict(kept)
+    return kept
 
 
 def assess(
-    record: Record, code: str, as_of: date, in_general: GeneralEntryIntoForce | None = None
+    record: Record,
+    code: str,
+    as_of: date,
+    in_general: GeneralEntryIntoForce | None = None,
+    reporting: bool = True,
 ) -> StateAssessment:
+    """`reporting=False`: the standing and entry into force only (what the status of the
+    Convention needs), with `reports` and `follow_ups` left empty, at a fraction of the cost."""
     entry = record.states.get(code)
     if entry is None:
         raise NotFound(f"unknown State code {code!r}")
     in_general = in_general or general(record, as_of)
     verified = entry.history_researched_until
     try:
-        standing = replay(record.actions.get(code, []), as_of)
+        standing = standing_on(record, code, as_of)
     except Conflict as error:
         # One impossible record degrades its own State, never every answer.
         return StateAssessment(
@@ -88,9 +152,9 @@ def assess(
         )  # fmt: skip
     instrument = standing.bound_by
     eif = state_entry_into_force(instrument, in_general) if instrument else None
-    if eif is None:
+    if eif is None or not reporting:
         return StateAssessment(
-            code, entry.name_on(as_of), entry.regional_group, standing, None, [], [], verified,
+            code, entry.name_on(as_of), entry.regional_group, standing, eif, [], [], verified,
             as_of,
         )  # fmt: skip
     reports = report_schedule(
@@ -102,6 +166,7 @@ def assess(
         loiprs=record.loiprs.get(code, []),
         observations=record.observations.get(code, []),
         reviews=record.reviews.get(code, []),
+        settings=due_settings(record, code),
     )
     follow_ups = follow_up_schedule(
         record.observations.get(code, []), record.follow_ups.get(code, []), as_of
@@ -112,9 +177,9 @@ def assess(
     )  # fmt: skip
 
 
-def assess_all(record: Record, as_of: date) -> list[StateAssessment]:
+def assess_all(record: Record, as_of: date, reporting: bool = True) -> list[StateAssessment]:
     in_general = general(record, as_of)
-    return [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+    return [assess(record, code, as_of, in_general, reporting) for code in sorted(record.states)]
 
 
 def assess_acting(record: Record, as_of: date) -> list[StateAssessment]:
@@ -171,9 +236,12 @@ def procedures(assessments: list[StateAssessment], as_of: date) -> dict[str, Pro
     return {str(art): procedure_status(art, spells, as_of) for art in COMMUNICATION_ARTICLES}
 
 
-def convention_status(record: Record, as_of: date) -> StatusView:
+def convention_status(
+    record: Record, as_of: date, assessed: list[StateAssessment] | None = None
+) -> StatusView:
+    """`assessed`: every State's assessment as at `as_of`, when the caller already has it."""
     in_general = general(record, as_of)
-    assessments = [assess(record, code, as_of, in_general) for code in sorted(record.states)]
+    assessments = assessed if assessed is not None else assess_all(record, as_of, False)
     parties: list[PartyView] = []
     signatories: list[SignatoryView] = []
     for a in assessments:
@@ -502,8 +570,16 @@ def reports_on_record(record: Record, as_of: date) -> int:
     return sum(1 for reports in record.reports.values() for r in reports if r.received <= as_of)
 
 
-def overdue_reports(record: Record, as_of: date, region: str | None = None) -> OverdueView:
-    """Reports and follow-up information overdue on `as_of`, most overdue first."""
+def overdue_reports(
+    record: Record,
+    as_of: date,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
+) -> OverdueView:
+    """Reports and follow-up information overdue on `as_of`, most overdue first.
+
+    `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    """
     items = [
         OverdueItem(
             a.code,
@@ -517,7 +593,7 @@ def overdue_reports(record: Record, as_of: date, region: str | None = None) -> O
             a.regional_group,
             a.verified_for(r),
         )
-        for a in assess_acting(record, as_of)
+        for a in (assessed if assessed is not None else assess_acting(record, as_of))
         if _in_region(a, region)
         for r in a.obligations()
         if r.status is ReportStatus.OVERDUE and r.due is not None
@@ -527,9 +603,16 @@ def overdue_reports(record: Record, as_of: date, region: str | None = None) -> O
 
 
 def upcoming_reports(
-    record: Record, as_of: date, within: int = 90, region: str | None = None
+    record: Record,
+    as_of: date,
+    within: int = 90,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
 ) -> UpcomingView:
-    """Reports and follow-up due from `as_of` (due today counts) to `within` days after it."""
+    """Reports and follow-up due from `as_of` (due today counts) to `within` days after it.
+
+    `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    """
     horizon = as_of + timedelta(days=within)
     items = [
         UpcomingItem(
@@ -543,7 +626,7 @@ def upcoming_reports(
             a.regional_group,
             a.verified_for(r),
         )
-        for a in assess_acting(record, as_of)
+        for a in (assessed if assessed is not None else assess_acting(record, as_of))
         if _in_region(a, region)
         for r in a.obligations()
         if r.status in (ReportStatus.DUE, ReportStatus.UPCOMING)

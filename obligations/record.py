@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -62,6 +62,9 @@ class Record:
     )
     observations: dict[str, list[Observations]] = field(default_factory=lambda: defaultdict(list))
     follow_ups: dict[str, list[FollowUp]] = field(default_factory=lambda: defaultdict(list))
+    # What the queries derive from the facts and keep (see queries.standing_on): valid while
+    # the facts above are not changed, as a loaded record never is.
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def all_actions(self) -> list[Action]:
         return [a for actions in self.actions.values() for a in actions]

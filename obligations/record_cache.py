@@ -7,10 +7,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from obligations.record import Record, load_record
-from obligations.revision import current_revision
+from obligations.revision import current_revision, revision_of
 
 
 class AnswerCache:
@@ -22,22 +23,56 @@ class AnswerCache:
         self._record: tuple[int, Record] | None = None
         self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
 
-    def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
-        revision = current_revision(session)
+    def answer_from(
+        self,
+        factory: sessionmaker[Session],
+        key: Hashable,
+        compute: Callable[[Record], Any],
+        revision: int | None = None,
+    ) -> Any:
+        """As `answer`, reading the revision on a plain connection (unless the caller has just
+        read it), and opening a session only when that revision's record is not in memory."""
+        if revision is None:
+            engine: Engine = factory.kw["bind"]
+            with engine.connect() as connection:
+                revision = revision_of(connection)
+        cached = self._kept(revision, key)
+        if cached is not None:
+            return cached
+        with self._lock:
+            kept = self._record
+        if kept is None or kept[0] != revision:
+            with factory() as session:
+                return self.answer(session, key, compute)
+        # Computed from the record of exactly this revision: right for it, whatever came since.
+        value = compute(kept[1])
+        self._keep(revision, key, value)
+        return value
+
+    def _kept(self, revision: int, key: Hashable) -> Any:
         with self._lock:
             cached = self._answers.get((revision, key))
             if cached is not None:
                 self._answers.move_to_end((revision, key))
-                return cached
+            return cached
+
+    def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
+        revision = current_revision(session)
+        cached = self._kept(revision, key)
+        if cached is not None:
+            return cached
         record = self._record_at(session, revision)
         value = compute(record)
         if current_revision(session) != revision:
             return value
+        self._keep(revision, key, value)
+        return value
+
+    def _keep(self, revision: int, key: Hashable, value: Any) -> None:
         with self._lock:
             self._answers[(revision, key)] = value
             while len(self._answers) > self._size:
                 self._answers.popitem(last=False)
-        return value
 
     def _record_at(self, session: Session, revision: int) -> Record:
         with self._lock:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Connection, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from obligations import models
@@ -29,6 +29,15 @@ FACT_TYPES = (
 
 def current_revision(session: Session) -> int:
     return session.scalar(select(models.RecordRevision.value)) or 0
+
+
+REVISION = select(models.RecordRevision.__table__.c.value)
+
+
+def revision_of(connection: Connection) -> int:
+    """The revision read on a plain connection: what every cached answer asks first, at
+    less than half the cost of an ORM session."""
+    return connection.scalar(REVISION) or 0
 
 
 @event.listens_for(Session, "after_flush")

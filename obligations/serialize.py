@@ -7,6 +7,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+import orjson
+
+# orjson writes dataclasses, dates, enums and tuples itself, as `jsonable` below does:
+# datetimes to the second, dict keys as strings, UTF-8 unescaped.
+ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_OMIT_MICROSECONDS
+
 
 def jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -22,3 +28,16 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+def _unknown(value: Any) -> Any:
+    """What orjson cannot write itself (sets, Decimals…): the shape `jsonable` gives it."""
+    shaped = jsonable(value)
+    if shaped is value:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return shaped
+
+
+def json_bytes(value: Any) -> bytes:
+    """Compact UTF-8 JSON of an answer: the same text as json.dumps(jsonable(value))."""
+    return orjson.dumps(value, default=_unknown, option=ORJSON_OPTIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +15,11 @@ from api.pages.chart import PartiesChart, parties_chart
 from api.pages.web import PageRoute, answer, as_at, render
 from api.pages.words import REGIONS, alphabetical_key
 from obligations import queries
+from obligations.errors import Conflict
 from obligations.record import Record
 from obligations.rules.dates import OPENED_FOR_SIGNATURE
+from obligations.rules.facts import Action, ActionKind
+from obligations.rules.standing import denunciation_takes_effect, replay
 from obligations.state_names import state_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -56,9 +60,47 @@ def year_ends(as_of: date) -> list[date]:
     return [*ends, as_of]
 
 
+def party_spells(actions: list[Action]) -> tuple[list[date], list[bool]]:
+    """The days a State's standing can change (its actions, and the day each denunciation
+    takes effect), each with whether the State is a party from that day on: the same answer
+    as replaying its actions as at any day, since nothing else moves it."""
+    changes = sorted(
+        {a.date for a in actions}
+        | {
+            denunciation_takes_effect(a.date)
+            for a in actions
+            if a.action is ActionKind.DENUNCIATION
+        }
+    )
+    party = []
+    for day in changes:
+        try:
+            party.append(replay(actions, day).party)
+        except Conflict:
+            party.append(False)  # as `queries.assess` does: an impossible record is no party
+    return changes, party
+
+
+def parties_counts(record: Record, days: list[date]) -> list[tuple[date, int]]:
+    """How many States were parties on each day: one replay per change of standing, not
+    one status of the Convention per day."""
+    counts = [0] * len(days)
+    for code, actions in record.actions.items():
+        spells = record.derived.get(("party spells", code))
+        if spells is None:  # undated: kept with the record, like the queries' derived facts
+            spells = record.derived[("party spells", code)] = party_spells(actions)
+        changes, party = spells
+        for index, day in enumerate(days):
+            latest = bisect_right(changes, day) - 1
+            if latest >= 0 and party[latest]:
+                counts[index] += 1
+    return list(zip(days, counts, strict=True))
+
+
 def dashboard(record: Record, as_of: date, language: str = "en") -> Dashboard:
-    status = queries.convention_status(record, as_of)
-    overdue = queries.overdue_reports(record, as_of)
+    assessed = queries.assess_all(record, as_of)
+    status = queries.convention_status(record, as_of, assessed)
+    overdue = queries.overdue_reports(record, as_of, assessed=assessed)
     reports: dict[str, int] = defaultdict(int)
     states: dict[str, set[str]] = defaultdict(set)
     for item in overdue.items:
@@ -82,17 +124,16 @@ def dashboard(record: Record, as_of: date, language: str = "en") -> Dashboard:
         )
         for article, view in status.declarations.items()
     ]
-    counts = [
-        (day, len(queries.convention_status(record, day).parties)) for day in year_ends(as_of)
-    ]
     return Dashboard(
         status,
         len(overdue.items),
         len({i.code for i in overdue.items}),
         by_region,
         procedures,
-        queries.upcoming_reports(record, as_of, UPCOMING_DAYS),
-        parties_chart(counts, status.entry_into_force, as_of, language),
+        queries.upcoming_reports(record, as_of, UPCOMING_DAYS, assessed=assessed),
+        parties_chart(
+            parties_counts(record, year_ends(as_of)), status.entry_into_force, as_of, language
+        ),
     )
 
 

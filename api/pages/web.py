@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import reading
+from api.deps import factory
 from api.errors import status_of
 from api.pages import languages, words
 from api.pages.problems import PageProblem, SignInRequired
@@ -104,8 +104,10 @@ def page_number(raw: str | None) -> int:
 
 def answer(request: Request, key: tuple[Hashable, ...], compute: Callable[[Record], T]) -> T:
     """Computed from the record once per record revision (the API's cache), then kept."""
-    with reading(request) as session:
-        return cast(T, request.app.state.answers.answer(session, ("pages", *key), compute))
+    # The response cache in front may have just read the revision (see api.response_cache).
+    revision = getattr(request.state, "record_revision", None)
+    answers = request.app.state.answers
+    return cast(T, answers.answer_from(factory(request), ("pages", *key), compute, revision))
 
 
 def link(path: str, **params: object) -> str:
@@ -127,6 +129,8 @@ environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    # Templates ship with the package: compiled once, never checked again for changes.
+    auto_reload=False,
     trim_blocks=True,
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],

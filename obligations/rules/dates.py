@@ -11,9 +11,10 @@ OPENED_FOR_SIGNATURE = date(1990, 12, 18)
 def add_months(day: date, months: int) -> date:
     """Calendar months; a day missing in the target month falls on that month's last day."""
     # Same answers as dateutil's relativedelta(months=...), at a fraction of the cost.
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
+    if day.day <= 28:  # every month has the day: no need to ask the calendar
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

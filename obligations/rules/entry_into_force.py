@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from obligations.rules.dates import first_of_month_after_period
@@ -43,13 +44,23 @@ def own_entry_into_force(deposited: dt.date) -> dt.date:
 
 def general_entry_into_force(actions: Iterable[Action], as_of: dt.date) -> GeneralEntryIntoForce:
     """Derive art. 87(1) from the instruments of ratification or accession deposited by `as_of`."""
-    deposits = sorted(
-        a.date for a in actions if a.action in COUNTED_INSTRUMENTS and a.date <= as_of
-    )
-    if len(deposits) < INSTRUMENTS_FOR_ENTRY_INTO_FORCE:
-        return GeneralEntryIntoForce(len(deposits), None, None)
+    return general_entry_into_force_of(counted_deposits(actions), as_of)
+
+
+def counted_deposits(actions: Iterable[Action]) -> list[dt.date]:
+    """The dates of every instrument that counts towards the twenty, in order."""
+    return sorted(a.date for a in actions if a.action in COUNTED_INSTRUMENTS)
+
+
+def general_entry_into_force_of(
+    deposits: Sequence[dt.date], as_of: dt.date
+) -> GeneralEntryIntoForce:
+    """As `general_entry_into_force`, from `counted_deposits` (sorted, of any date)."""
+    count = bisect_right(deposits, as_of)
+    if count < INSTRUMENTS_FOR_ENTRY_INTO_FORCE:
+        return GeneralEntryIntoForce(count, None, None)
     twentieth = deposits[INSTRUMENTS_FOR_ENTRY_INTO_FORCE - 1]
-    return GeneralEntryIntoForce(len(deposits), twentieth, own_entry_into_force(twentieth))
+    return GeneralEntryIntoForce(count, twentieth, own_entry_into_force(twentieth))
 
 
 def state_entry_into_force(

@@ -15,5 +15,7 @@ class FormerName:
 
 def name_on(current: str, former: Iterable[FormerName], day: date) -> str:
     """The earliest-ending former name still in use on `day`, else the current name."""
+    if not former:
+        return current
     candidates = sorted((f for f in former if day < f.used_until), key=lambda f: f.used_until)
     return candidates[0].name if candidates else current

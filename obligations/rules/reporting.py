@@ -148,6 +148,7 @@ def report_schedule(
     loiprs: Iterable[Loipr] = (),
     observations: Iterable[Observations] = (),
     reviews: Iterable[Review] = (),
+    settings: Sequence[DueDateSetting] | None = None,
 ) -> list[ReportObligation]:
     """Every report due by `as_of`, plus the next one, each with its status on `as_of`.
 
@@ -155,14 +156,17 @@ def report_schedule(
     previous due date, unless the Committee set a date (a decision, a LOIPR's deadline,
     concluding observations): that wins, and later defaults count from it. A report whose
     date is to be set ends the schedule. No obligation falls due on or after
-    `obligations_end` (art. 89).
+    `obligations_end` (art. 89). `settings`: `due_date_settings` of the decisions, LOIPRs and
+    observations, when the caller keeps them (they do not depend on `as_of`).
     """
     received = sorted((r for r in reports if r.received <= as_of), key=lambda r: r.received)
     reviews = [r for r in reviews if r.date <= as_of]
     absent_reviews = [r for r in reviews if r.without_report]
     # A report the Committee reviewed was received, even where the date it came is not on record.
     reviewed = [r for r in reviews if not r.without_report]
-    fixed = fixed_due_dates(due_date_settings(decisions, loiprs, observations), as_of)
+    if settings is None:
+        settings = due_date_settings(decisions, loiprs, observations)
+    fixed = fixed_due_dates(settings, as_of)
     last_received = max((r.last for r in received), default=0)
     last_reviewed = max((r.last for r in reviews), default=0)
     schedule: list[ReportObligation] = []
@@ -255,7 +259,7 @@ def standing_on(due: date | None, as_of: date) -> ReportStatus:
     """Where an obligation not yet discharged stands on `as_of`."""
     if due is None:
         return ReportStatus.DATE_TO_BE_SET
-    if as_of >= overdue_from(due):
+    if as_of > due:  # as_of >= overdue_from(due), without building that date
         return ReportStatus.OVERDUE
     if due == as_of:
         return ReportStatus.DUE
