@@ -350,7 +350,7 @@ def test_a_focal_point_keeps_its_contacts_and_sees_no_other_state(
     contact.get_by_role("link", name="Edit").click()
     expect(page.get_by_label("E-mail")).to_have_value("ana@minex.gob.gt")
     page.get_by_label("E-mail").fill("ana.perez@minex.gob.gt")
-    page.get_by_label("Language").select_option("en")
+    page.locator("#field-language").select_option("en")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".notice")).to_have_text("Saved Ana Pérez <ana.perez@minex.gob.gt>.")
     expect(page.locator("table.contacts tbody tr").first).to_contain_text("ana.perez@minex")
