@@ -13,8 +13,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Table, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier.clock import utcnow
@@ -24,6 +25,8 @@ from obligations.audit import log_change
 from obligations.errors import Conflict, InvalidInput, NotFound
 
 STATUSES = ("pending", "sent", "failed")
+MESSAGES = cast(Table, OutboxMessage.__table__)
+RECIPIENTS = cast(Table, OutboxRecipient.__table__)
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -118,9 +121,11 @@ def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> list[int]
     if not planned:
         return []
     now = utcnow()
+    # Core inserts on the tables, not the ORM's bulk insert: no ORM objects, no identity map;
+    # RETURNING, in the rows' order, gives each message's id to its recipients' keys.
     ids = list(
         session.scalars(
-            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+            insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True),
             [
                 {
                     "kind": p.kind,
@@ -148,7 +153,7 @@ def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> list[int]
         )
     )
     session.execute(
-        insert(OutboxRecipient),
+        insert(RECIPIENTS),
         [
             {"message_id": message_id, "natural_key": key, "address": address, "field": field}
             for message_id, p in zip(ids, planned, strict=True)
