@@ -22,6 +22,6 @@ def default_database_url() -> str:
 def environment_database_url() -> str:
     """OBLIGATIONS_DATABASE_URL read as Settings reads it (the name in any case), else the
     default file: `Settings().resolved_database_url()` without building Settings."""
-    wanted = DATABASE_URL_VARIABLE.lower()
-    value = next((v for k, v in os.environ.items() if k.lower() == wanted), "")
-    return value or default_database_url()
+    # As pydantic-settings does: names lowercased, the last of two spellings winning.
+    named = {name.lower(): value for name, value in os.environ.items()}
+    return named.get(DATABASE_URL_VARIABLE.lower()) or default_database_url()
