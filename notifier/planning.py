@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from notifier.collector import sparing_collector
@@ -99,16 +100,24 @@ def staged_reports(
     return staged
 
 
-def existing_keys(session: Session, keys: Iterable[str], chunk: int = 500) -> set[str]:
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """The keys already in the outbox, looked up in batches."""
     wanted = list(keys)
+    column = OutboxRecipient.natural_key
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # PostgreSQL: one array parameter per batch, so a short statement the driver parses once,
+    # and an index lookup whatever the outbox held when it was first planned. SQLite takes at
+    # most a few hundred bound values in a statement.
+    chunk = 10_000 if postgres else 500
     found: set[str] = set()
     for start in range(0, len(wanted), chunk):
         part = wanted[start : start + chunk]
-        found.update(
-            session.scalars(
-                select(OutboxRecipient.natural_key).where(OutboxRecipient.natural_key.in_(part))
-            )
+        match = (
+            column == any_(bindparam("keys", part, type_=ARRAY(String)))
+            if postgres
+            else column.in_(part)
         )
+        found.update(session.scalars(select(column).where(match)))
     return found
 
 
