@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_writes.py
 	$(BIN)/python bench/bench_workers.py
 	$(BIN)/python bench/bench_rendering.py
+	$(BIN)/python bench/bench_cli.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import notifier.models  # noqa: F401  (the outbox tables join Base.metadata)
 from obligations.db import make_engine
 from obligations.models import Base
 from obligations.settings import get_settings

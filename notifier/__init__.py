@@ -1,6 +1,6 @@
 """The notifier: reminders and overdue notices to focal points, the secretariat's weekly digest.
 
-Importing the package registers the outbox tables on obligations.models.Base.metadata.
+The outbox tables join obligations.models.Base.metadata when notifier.models is imported (by
+every module that reads or writes the outbox); the package itself imports nothing, so that
+the `obligations` command can list the notifier's commands without loading SQLAlchemy.
 """
-
-from notifier import models as models  # noqa: F401  (the outbox tables join Base.metadata)

@@ -13,8 +13,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier.clock import utcnow
@@ -24,6 +25,8 @@ from obligations.audit import log_change
 from obligations.errors import Conflict, InvalidInput, NotFound
 
 STATUSES = ("pending", "sent", "failed")
+MESSAGES = cast(Table, OutboxMessage.__table__)
+RECIPIENTS = cast(Table, OutboxRecipient.__table__)
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -113,49 +116,54 @@ def retry_message(session: Session, message_id: int, actor: str) -> MessageView:
     return message_view(row)
 
 
-def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> list[int]:
+def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> None:
     """Write planned messages and their recipients' natural keys; a key written already fails."""
     if not planned:
-        return []
+        return
     now = utcnow()
-    ids = list(
-        session.scalars(
-            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-            [
-                {
-                    "kind": p.kind,
-                    "state_code": p.state_code,
-                    "report_number": p.report_number,
-                    "due": p.due,
-                    "stage": p.stage,
-                    "as_of": p.as_of,
-                    "language": p.language,
-                    "to_addresses": "\n".join(p.to),
-                    "cc_addresses": "\n".join(p.cc),
-                    "subject": p.rendered.subject,
-                    "body_text": p.rendered.text,
-                    "body_html": p.rendered.html,
-                    "attachment_name": p.attachment_name,
-                    "attachment_text": p.attachment_text,
-                    "message_id": f"<{uuid.uuid4().hex}.{p.stage}@treaty-obligations>",
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
-                for p in planned
-            ],
-        )
+    # Core inserts run as plain executemany, without RETURNING: no ORM objects, and statements
+    # short enough for the driver to cache (psycopg parses afresh any statement with more than
+    # 50 parameters, and a multi-row insert of a thousand messages has 19,000).
+    headers = [f"<{uuid.uuid4().hex}.{p.stage}@treaty-obligations>" for p in planned]
+    session.execute(
+        insert(MESSAGES),
+        [
+            {
+                "kind": p.kind,
+                "state_code": p.state_code,
+                "report_number": p.report_number,
+                "due": p.due,
+                "stage": p.stage,
+                "as_of": p.as_of,
+                "language": p.language,
+                "to_addresses": "\n".join(p.to),
+                "cc_addresses": "\n".join(p.cc),
+                "subject": p.rendered.subject,
+                "body_text": p.rendered.text,
+                "body_html": p.rendered.html,
+                "attachment_name": p.attachment_name,
+                "attachment_text": p.attachment_text,
+                "message_id": header,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for p, header in zip(planned, headers, strict=True)
+        ],
+    )
+    # Each recipient finds its message by the Message-ID just written (unique, indexed).
+    message = (
+        select(MESSAGES.c.id).where(MESSAGES.c.message_id == bindparam("header")).scalar_subquery()
     )
     session.execute(
-        insert(OutboxRecipient),
+        insert(RECIPIENTS).values(message_id=message),
         [
-            {"message_id": message_id, "natural_key": key, "address": address, "field": field}
-            for message_id, p in zip(ids, planned, strict=True)
+            {"header": header, "natural_key": key, "address": address, "field": field}
+            for header, p in zip(headers, planned, strict=True)
             for key, address, field in p.keys
         ],
     )
-    return ids
 
 
 def claim_next(

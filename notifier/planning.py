@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from notifier.collector import sparing_collector
 from notifier.config import NotifierConfig, require_secretariat
 from notifier.models import OutboxRecipient
 from notifier.policy import Stage, latest_stage
@@ -73,13 +75,15 @@ class PlannedMessage:
 def active_recipients(session: Session) -> dict[str, list[Recipient]]:
     """Every State's active contacts, primaries first (one query)."""
     by_state: dict[str, list[Recipient]] = defaultdict(list)
-    rows = session.scalars(
-        select(models.Contact)
-        .where(models.Contact.active.is_(True))
-        .order_by(models.Contact.state_code, models.Contact.role.desc(), models.Contact.id)
+    c = models.Contact
+    # Plain rows, not ORM objects: 20,000 contacts for 10,000 States cost a third of a second.
+    rows = session.execute(
+        select(c.state_code, c.email, c.name, c.language, c.role)
+        .where(c.active.is_(True))
+        .order_by(c.state_code, c.role.desc(), c.id)
     )
-    for c in rows:
-        by_state[c.state_code].append(Recipient(c.email, c.name, c.language, c.role))
+    for code, email, name, language, role in rows:
+        by_state[code].append(Recipient(email, name, language, role))
     return by_state
 
 
@@ -96,16 +100,24 @@ def staged_reports(
     return staged
 
 
-def existing_keys(session: Session, keys: Iterable[str], chunk: int = 500) -> set[str]:
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """The keys already in the outbox, looked up in batches."""
     wanted = list(keys)
+    column = OutboxRecipient.natural_key
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # PostgreSQL: one array parameter per batch, so a short statement the driver parses once,
+    # and an index lookup whatever the outbox held when it was first planned. SQLite takes at
+    # most a few hundred bound values in a statement.
+    chunk = 10_000 if postgres else 500
     found: set[str] = set()
     for start in range(0, len(wanted), chunk):
         part = wanted[start : start + chunk]
-        found.update(
-            session.scalars(
-                select(OutboxRecipient.natural_key).where(OutboxRecipient.natural_key.in_(part))
-            )
+        match = (
+            column == any_(bindparam("keys", part, type_=ARRAY(String)))
+            if postgres
+            else column.in_(part)
         )
+        found.update(session.scalars(select(column).where(match)))
     return found
 
 
@@ -243,24 +255,26 @@ def plan_sweep(
     Refused (NoSecretariat) without a secretariat address: every notice asks for a reply.
     """
     require_secretariat(config)
-    record = record or load_record(session)
-    recipients = active_recipients(session)
-    candidates = [
-        (a, staged)
-        for a in assess_acting(record, as_of)
-        if a.code in recipients
-        for staged in [staged_reports(a, as_of, config)]
-        if staged
-    ]
-    keys = [
-        s.natural_key(r.address)
-        for a, staged in candidates
-        for s in staged
-        for r in recipients[a.code]
-    ]
-    already = existing_keys(session, keys)
-    return [
-        message
-        for a, staged in candidates
-        for message in plan_state(a, recipients[a.code], staged, already, record, as_of, config)
-    ]
+    with sparing_collector() as freeze:
+        record = record or load_record(session)
+        recipients = active_recipients(session)
+        freeze()  # the record and the contacts stay alive until the sweep ends
+        candidates = [
+            (a, staged)
+            for a in assess_acting(record, as_of)
+            if a.code in recipients
+            for staged in [staged_reports(a, as_of, config)]
+            if staged
+        ]
+        keys = [
+            s.natural_key(r.address)
+            for a, staged in candidates
+            for s in staged
+            for r in recipients[a.code]
+        ]
+        already = existing_keys(session, keys)
+        return [
+            message
+            for a, staged in candidates
+            for message in plan_state(a, recipients[a.code], staged, already, record, as_of, config)
+        ]

@@ -110,8 +110,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # The templates ship with the package: no need to stat each file on every render.
+        # Templates ship with the package: compiled once, never checked again for changes (a
+        # check is a stat of every file on every render).
         auto_reload=False,
+        cache_size=400,
     )
     env.filters.update(
         long_date=_long_date,

@@ -4,45 +4,28 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeGuard, TypeVar
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session
 
 from notifier.cli import register as register_notifier
-from obligations import TREATY, contacts, queries, record_files, recording, tokens
-from obligations.audit import audit_page, log_change, log_creation, snapshot
-from obligations.db import (
-    check_database_url,
-    has_schema,
-    make_engine,
-    masked,
-    session_factory,
-    transaction,
-    unavailable,
-    upgrade_schema,
-)
+from obligations import TREATY
 from obligations.errors import ObligationsError
-from obligations.importing import (
-    has_reporting_facts,
-    import_actions_file,
-    is_empty,
-    load_bundled_record,
-    load_bundled_reporting,
-)
-from obligations.inputs import parse_date, parse_region, parse_state_code, today
-from obligations.queries import as_given
-from obligations.record import Record, load_record
-from obligations.rules.committee import committee_members, enlargement_date
-from obligations.serialize import jsonable
-from obligations.settings import default_data_dir, default_database_url, get_settings
-from obligations.tables import cell, table
+
+# Start-up time: SQLAlchemy, pydantic-settings, the rules and the notifier are imported by the
+# commands that use them, so that `--help` or a typo costs no more than typer.
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
+
+    from obligations import queries
+    from obligations.record import Record
 
 app = typer.Typer(
     help="Reporting obligations under the Migrant Workers Convention (ICRMW).",
@@ -89,7 +72,10 @@ def main_options(
         typer.Option(help="Database URL; overrides OBLIGATIONS_DATABASE_URL."),
     ] = None,
 ) -> None:
-    url = database_url or get_settings().resolved_database_url()
+    from obligations.db import check_database_url
+    from obligations.paths import default_data_dir, default_database_url, environment_database_url
+
+    url = database_url or environment_database_url()
     if ctx.invoked_subcommand == "init" and url == default_database_url():
         # The one folder init creates: the default data folder, never a given path's parents.
         default_data_dir().mkdir(parents=True, exist_ok=True)
@@ -97,12 +83,16 @@ def main_options(
 
 
 def engine() -> Engine:
+    from obligations.db import make_engine
+
     return make_engine(cli_state.database_url)
 
 
 @contextmanager
 def writing() -> Iterator[Session]:
     """A transaction on an initialised database; any ObligationsError rolls it back."""
+    from obligations.db import session_factory, transaction
+
     eng = engine()
     try:
         _require_schema(eng)
@@ -113,6 +103,10 @@ def writing() -> Iterator[Session]:
 
 
 def _require_schema(eng: Engine) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from obligations.db import has_schema, masked, unavailable
+
     try:
         ready = has_schema(eng)
     except DBAPIError as error:
@@ -124,6 +118,9 @@ def _require_schema(eng: Engine) -> None:
 
 
 def read_record() -> Record:
+    from obligations.db import session_factory
+    from obligations.record import load_record
+
     eng = engine()
     try:
         _require_schema(eng)
@@ -134,10 +131,14 @@ def read_record() -> Record:
 
 
 def as_of_date(text: str | None) -> date:
+    from obligations.inputs import parse_date, today
+
     return parse_date(text, "--as-of") if text else today()
 
 
 def emit(value: Any, as_json: bool, readable: Callable[[], str]) -> None:
+    from obligations.serialize import jsonable
+
     if as_json:
         typer.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
     else:
@@ -154,6 +155,17 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 @app.command()
 def init() -> None:
     """Create or upgrade the schema, and load the bundled ICRMW record into an empty database."""
+    from sqlalchemy.exc import OperationalError
+
+    from obligations.db import session_factory, transaction, upgrade_schema
+    from obligations.importing import (
+        has_reporting_facts,
+        is_empty,
+        load_bundled_record,
+        load_bundled_reporting,
+    )
+    from obligations.record import load_record
+
     eng = engine()
     try:
         typer.echo(f"database: {eng.url.render_as_string()}")
@@ -187,6 +199,8 @@ def init() -> None:
 
 
 def render_by_state(view: queries.OverdueByStateView) -> str:
+    from obligations.tables import table
+
     unverified = sum(not s.verified for s in view.states)
     return (
         f"States with something overdue as at {view.as_of}: {len(view.states)}"
@@ -228,12 +242,16 @@ def reporting_summary(record: Record) -> str:
 @app.command()
 def status(as_of: AsOf = None, json_: Json = False) -> None:
     """The status of the Convention as at a date: parties, signatories, declarations."""
+    from obligations import queries
+
     day = as_of_date(as_of)
     view = queries.convention_status(read_record(), day)
     emit(view, json_, lambda: render_status(view))
 
 
 def render_status(view: queries.StatusView) -> str:
+    from obligations.tables import table
+
     if view.in_force:
         headline = f"in force since {view.entry_into_force}"
     elif view.entry_into_force:
@@ -268,6 +286,9 @@ def state(
     json_: Json = False,
 ) -> None:
     """One State's dossier: actions with their source, reports owed, declarations."""
+    from obligations import queries
+    from obligations.inputs import parse_state_code
+
     day = as_of_date(as_of)
     record = read_record()
     view = queries.state_dossier(record, parse_state_code(code), day)
@@ -282,12 +303,17 @@ NEXT_DUE_WORDS = {
 
 
 def received_cell(r: queries.ReportView) -> str:
+    from obligations.tables import cell
+
     if r.status == "received" and r.received is None:
         return "before review"  # reviewed, so received; the day it came is not on record
     return cell(r.received)
 
 
 def render_dossier(view: queries.DossierView, record: Record, day: date) -> str:
+    from obligations.queries import as_given
+    from obligations.tables import cell, table
+
     if view.entry_into_force:
         bound = f"bound from {view.entry_into_force} ({view.entry_into_force_basis})"
     else:
@@ -441,6 +467,10 @@ def overdue(
     ] = False,
 ) -> None:
     """Reports and follow-up overdue as at a date, most overdue first."""
+    from obligations import queries
+    from obligations.inputs import parse_region
+    from obligations.tables import table
+
     day = as_of_date(as_of)
     group = parse_region(region, "--region")
     record = read_record()
@@ -486,6 +516,9 @@ def upcoming(
     json_: Json = False,
 ) -> None:
     """Reports falling due within the next DAYS days (a report due today included)."""
+    from obligations import queries
+    from obligations.tables import table
+
     day = as_of_date(as_of)
     view = queries.upcoming_reports(read_record(), day, within)
     emit(
@@ -507,6 +540,9 @@ def upcoming(
 @app.command()
 def committee(as_of: AsOf = None, json_: Json = False) -> None:
     """Art. 72: the Committee's size, and when the Convention bound its forty-first party."""
+    from obligations import queries
+    from obligations.rules.committee import committee_members, enlargement_date
+
     day = as_of_date(as_of)
     record = read_record()
     dates = [
@@ -543,6 +579,10 @@ def import_command(
     ],
 ) -> None:
     """Import facts from CSV, all or nothing; rows already on record are passed over."""
+    from obligations import record_files
+    from obligations.audit import log_creation
+    from obligations.importing import import_actions_file
+
     with writing() as session:
         if not path.is_dir() and is_action_file(path):
             result = import_actions_file(session, path)
@@ -563,6 +603,8 @@ def import_command(
 
 def is_action_file(path: Path) -> bool:
     """The depositary-action CSV (the header import has always taken)."""
+    from obligations import record_files
+
     first = record_files.read_text(path).splitlines()[:1]
     columns = {c.strip() for c in first[0].split(",")} if first else set()
     return "action" in columns
@@ -595,6 +637,11 @@ def record_action(
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Record a depositary action."""
+    from obligations import recording
+    from obligations.audit import log_creation
+    from obligations.inputs import parse_date
+    from obligations.queries import as_given
+
     with writing() as session:
         row = recording.record_action(
             session,
@@ -637,6 +684,11 @@ def record_report(
 ) -> None:
     """Record a report received (refused if it skips a report still open, unless the reason is
     given with --out-of-sequence)."""
+    from obligations import recording
+    from obligations.audit import log_creation
+    from obligations.inputs import parse_date
+    from obligations.queries import as_given
+
     with writing() as session:
         row = recording.record_report(
             session,
@@ -680,6 +732,10 @@ def record_review(
 ) -> None:
     """Record a review by the Committee (with or without a report, rule 34). A review of
     reports not on record as received is refused unless the reason is given."""
+    from obligations import recording
+    from obligations.audit import log_creation
+    from obligations.inputs import parse_date
+
     with writing() as session:
         row = recording.record_review(
             session,
@@ -718,6 +774,11 @@ def record_decision(
     ] = False,
 ) -> None:
     """Record a Committee decision fixing when a report is due."""
+    from obligations import recording
+    from obligations.audit import log_creation
+    from obligations.inputs import parse_date
+    from obligations.queries import as_given
+
     with writing() as session:
         row = recording.record_decision(
             session,
@@ -753,6 +814,9 @@ def contact_add(
     role: Annotated[str, typer.Option(help="primary (To) or copy (Cc).")] = "primary",
 ) -> None:
     """Add a focal point to a State."""
+    from obligations import contacts
+    from obligations.audit import log_creation
+
     with writing() as session:
         row = contacts.add_contact(session, code, name, email, language, role)
         log_creation(session, cli_actor(), "contact", row)
@@ -768,6 +832,9 @@ def contact_list(
     json_: Json = False,
 ) -> None:
     """List contacts, of one State or of all."""
+    from obligations import contacts
+    from obligations.tables import table
+
     with writing() as session:
         items = contacts.list_contacts(session, code)
     emit(
@@ -785,6 +852,9 @@ def contact_remove(
     contact_id: Annotated[int, typer.Argument(help="The contact's id.", min=1, max=MAX_ID)],
 ) -> None:
     """Remove a contact."""
+    from obligations import contacts
+    from obligations.audit import log_change, snapshot
+
     with writing() as session:
         row = contacts.get_contact(session, contact_id)
         before = snapshot(row)
@@ -803,6 +873,9 @@ def token_create(
     json_: Json = False,
 ) -> None:
     """Make a token; it is shown this once and only its digest is stored."""
+    from obligations import tokens
+    from obligations.audit import log_creation
+
     with writing() as session:
         row, clear = tokens.create_token(session, role, name, state_code)
         log_creation(session, cli_actor(), "token", row)
@@ -820,6 +893,9 @@ def token_create(
 @token_app.command("list")
 def token_list(json_: Json = False) -> None:
     """List tokens (never their text)."""
+    from obligations import tokens
+    from obligations.tables import table
+
     with writing() as session:
         items = tokens.list_tokens(session)
     emit(
@@ -837,6 +913,9 @@ def token_revoke(
     token_id: Annotated[int, typer.Argument(help="The token's id.", min=1, max=MAX_ID)],
 ) -> None:
     """Revoke a token; requests bearing it are refused from now on."""
+    from obligations import tokens
+    from obligations.audit import log_change, snapshot
+
     with writing() as session:
         row = tokens.revoke_token(session, token_id)
         log_change(
@@ -853,6 +932,9 @@ def audit(
     json_: Json = False,
 ) -> None:
     """The audit log of writes, newest first."""
+    from obligations.audit import audit_page
+    from obligations.tables import table
+
     with writing() as session:
         page = audit_page(session, limit, offset, state_code)
     emit(
@@ -895,6 +977,8 @@ def serve(
     from api.pages.security import session_secret
     from api.workers import run_workers
     from notifier.cli import start_in_process
+    from obligations.db import masked
+    from obligations.settings import get_settings
 
     eng = engine()
     try:
@@ -956,8 +1040,19 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="obligations")
     except ObligationsError as error:
         fail(str(error))
-    except (OperationalError, InterfaceError) as error:
+    except Exception as error:
+        if not database_unreachable(error):
+            raise
+        from obligations.db import unavailable
+
         fail(str(unavailable(error, cli_state.database_url or "(unknown)")))
+
+
+def database_unreachable(error: Exception) -> TypeGuard[DBAPIError]:
+    """A connection that failed or broke (no traceback for it). SQLAlchemy is looked up, not
+    imported: a command that never loaded it cannot have raised its errors."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.OperationalError | exc.InterfaceError)
 
 
 # The reporting record's commands live in their own module; it registers on these apps.

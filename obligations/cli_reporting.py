@@ -7,29 +7,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from obligations import practice
-from obligations.audit import log_change, log_creation, snapshot
 from obligations.cli import MAX_ID, AsOf, Json, as_of_date, cli_actor, emit, read_record, writing
-from obligations.corrections import (
-    ENTITIES,
-    changes_from_text,
-    check_state_facts,
-    correct_fact,
-    delete_fact,
-    fields_of,
-    get_fact,
-)
 from obligations.errors import Conflict, InvalidInput
-from obligations.queries import assess_acting
-from obligations.record import KEPT_CURRENT, Record, load_record
-from obligations.record_files import FILES, export_record
-from obligations.tables import table
+
+# Imported by the commands that use them (start-up time; see obligations.cli).
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from obligations.record import Record
 
 Code = Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code.")]
 Source = Annotated[str | None, typer.Option(help="The UN document the fact was read in.")]
@@ -58,6 +47,9 @@ def record_loipr(
     source: Source = None,
 ) -> None:
     """Record a list of issues prior to reporting: report N becomes due on its deadline."""
+    from obligations import practice
+    from obligations.audit import log_creation
+
     with writing() as session:
         row = practice.record_loipr(session, code, report, symbol, transmitted, deadline, source)
         log_creation(session, cli_actor(), "loipr", row)
@@ -75,6 +67,9 @@ def record_list_of_issues(
     source: Source = None,
 ) -> None:
     """Record a list of issues (standard procedure) and when its replies came."""
+    from obligations import practice
+    from obligations.audit import log_creation
+
     with writing() as session:
         row = practice.record_list_of_issues(
             session, code, report, symbol, issued, replies_received, replies_symbol, source
@@ -104,6 +99,9 @@ def record_observations(
     source: Source = None,
 ) -> None:
     """Record concluding observations: the next report's date (or date to be set) and follow-up."""
+    from obligations import practice
+    from obligations.audit import log_creation
+
     mode = "review_calendar" if review_calendar else None
     with writing() as session:
         row = practice.record_observations(
@@ -126,6 +124,9 @@ def record_follow_up(
     source: Source = None,
 ) -> None:
     """Record follow-up information received on concluding observations number N."""
+    from obligations import practice
+    from obligations.audit import log_creation
+
     with writing() as session:
         row = practice.record_follow_up(session, code, number, received, symbol, source)
         log_creation(session, cli_actor(), "follow-up", row)
@@ -143,6 +144,9 @@ def record_history(
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Say how far a State's reporting history is known to be complete (neither: unknown)."""
+    from obligations import practice
+    from obligations.audit import log_change, snapshot
+
     with writing() as session:
         state = practice.record_history(session, code, researched_until, note, kept_current)
         log_change(
@@ -152,6 +156,8 @@ def record_history(
 
 
 def history_words(until: date | None) -> str:
+    from obligations.record import KEPT_CURRENT
+
     if until is None:
         return "reporting history not researched"
     if until == KEPT_CURRENT:
@@ -178,6 +184,10 @@ class CoverageRow:
 
 def fact_sources(session: Session) -> dict[str, list[str]]:
     """Every fact's source, by State: the documents the record was read from."""
+    from sqlalchemy import select
+
+    from obligations.record_files import FILES
+
     sources: dict[str, list[str]] = defaultdict(list)
     for spec in FILES:
         model = spec.model
@@ -193,6 +203,9 @@ def source_document(source: str) -> str:
 
 
 def coverage_rows(record: Record, day: date, sources: dict[str, list[str]]) -> list[CoverageRow]:
+    from obligations.queries import assess_acting
+    from obligations.record import KEPT_CURRENT
+
     rows = []
     for a in assess_acting(record, day):
         if not a.standing.party:
@@ -216,6 +229,9 @@ def coverage_rows(record: Record, day: date, sources: dict[str, list[str]]) -> l
 
 def coverage(as_of: AsOf = None, json_: Json = False) -> None:
     """Per State party: how far its reporting history is known, what is on record, from where."""
+    from obligations.record import load_record
+    from obligations.tables import table
+
     day = as_of_date(as_of)
     with writing() as session:
         record = load_record(session)
@@ -272,6 +288,8 @@ class Problem:
 def check(json_: Json = False) -> None:
     """List every State whose stored facts cannot all be true (exit 1 if any), so a
     correction (DELETE of the conflicting row) can mend it."""
+    from obligations.corrections import check_state_facts
+
     record = read_record()
     problems = []
     for code in sorted(set(record.actions) | set(record.reports) | set(record.reviews)):
@@ -295,6 +313,8 @@ def export(
     folder: Annotated[Path, typer.Argument(help="Folder to write the record's CSV files to.")],
 ) -> None:
     """Write the whole record as CSV files, one per fact type (`import` reads them back)."""
+    from obligations.record_files import export_record
+
     with writing() as session:
         counts = export_record(session, folder)
     for name, count in counts.items():
@@ -303,6 +323,8 @@ def export(
 
 def parse_changes(entity: str, pairs: list[str]) -> dict[str, object]:
     """FIELD=VALUE pairs for a correction; an empty VALUE clears an optional field."""
+    from obligations.corrections import ENTITIES, changes_from_text, fields_of
+
     fields = fields_of(entity)
     if fields is None:
         raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
@@ -332,6 +354,9 @@ def correct(
     changes: Annotated[list[str], typer.Argument(help="FIELD=VALUE, e.g. received=2010-03-02")],
 ) -> None:
     """Correct a recorded fact; refused with the reason if the record would be impossible."""
+    from obligations.audit import log_change, snapshot
+    from obligations.corrections import ENTITIES, correct_fact, get_fact
+
     if entity not in ENTITIES:
         raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
     parsed = parse_changes(entity, changes)
@@ -364,6 +389,9 @@ def delete(
     fact_id: Annotated[int, typer.Argument(help="The fact's id.", min=1, max=MAX_ID)],
 ) -> None:
     """Delete a fact recorded in error; refused if the record would then be impossible."""
+    from obligations.audit import log_change, snapshot
+    from obligations.corrections import ENTITIES, delete_fact, get_fact
+
     if entity not in ENTITIES:
         raise InvalidInput(f"{entity!r} is not one of {', '.join(ENTITIES)}")
     with writing() as session:

@@ -184,7 +184,7 @@ def to_follow_up(row: Any) -> FollowUp:
 
 def load_states(session: Session) -> dict[str, StateEntry]:
     former: dict[str, list[FormerName]] = defaultdict(list)
-    for name_row in session.scalars(select(models.StateName)):
+    for name_row in plain_rows(session, models.StateName):
         former[name_row.state_code].append(FormerName(name_row.name, name_row.used_until))
     return {
         s.code: StateEntry(
@@ -195,7 +195,7 @@ def load_states(session: Session) -> dict[str, StateEntry]:
             s.history_researched_until,
             s.history_note,
         )
-        for s in session.scalars(select(models.State))
+        for s in plain_rows(session, models.State)
     }
 
 

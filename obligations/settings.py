@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from obligations.paths import default_data_dir, default_database_url
 
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "treaty-obligations"
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{default_data_dir() / 'obligations.sqlite3'}"
+__all__ = ["Settings", "default_data_dir", "default_database_url", "get_settings"]
 
 
 class Settings(BaseSettings):

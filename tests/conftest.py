@@ -18,6 +18,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
+import notifier.models  # noqa: F401  (the outbox tables are truncated too)
 from obligations.db import make_engine, session_factory, transaction, upgrade_schema
 from obligations.importing import load_bundled_record
 from obligations.models import Base

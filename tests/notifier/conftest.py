@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
-import notifier  # noqa: F401  (the outbox tables join Base.metadata before any reset)
+import notifier.models  # noqa: F401  (the outbox tables join Base.metadata before any reset)
 from notifier.config import NotifierConfig
 from obligations import contacts, models
 from obligations.db import make_engine, session_factory, transaction

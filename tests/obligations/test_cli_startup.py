@@ -1,0 +1,85 @@
+"""The command's start-up: what `--help` loads, where the database URL comes from, and the
+one-line answer to a database that cannot be reached, now that the modules load lazily."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from obligations.cli import database_unreachable
+from obligations.db import make_engine
+from obligations.paths import environment_database_url
+from obligations.settings import Settings
+
+HEAVY = ["sqlalchemy", "pydantic_settings", "email_validator", "fastapi", "jinja2", "apscheduler"]
+
+
+def test_help_lists_every_command_without_loading_the_database_or_the_notifier() -> None:
+    script = (
+        "import json, sys\n"
+        "from obligations.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('notifier'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    *help_lines, heavy, notifier_modules = done.stdout.splitlines()
+    text = "\n".join(help_lines)
+    for command in ("init", "overdue", "remind", "worker", "coverage", "record", "outbox"):
+        assert f" {command} " in text
+    assert json.loads(heavy) == []
+    assert json.loads(notifier_modules) == ["notifier", "notifier.cli"]
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {},
+        {"OBLIGATIONS_DATABASE_URL": "sqlite:////srv/cmw/obligations.sqlite3"},
+        {"obligations_database_url": "postgresql://cmw@db.example.org/obligations"},
+        {"OBLIGATIONS_DATABASE_URL": ""},
+    ],
+)
+def test_the_database_url_is_read_from_the_environment_as_the_settings_read_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, environment: dict[str, str]
+) -> None:
+    for name in ("OBLIGATIONS_DATABASE_URL", "obligations_database_url"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    expected = Settings().resolved_database_url()
+    assert environment_database_url() == expected
+    if not any(environment.values()):
+        assert expected == f"sqlite:///{tmp_path / 'treaty-obligations' / 'obligations.sqlite3'}"
+
+
+def test_a_database_that_cannot_be_opened_is_told_apart_from_a_bug(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}")  # a folder, not a file
+    with pytest.raises(Exception) as failed:
+        engine.connect()
+    engine.dispose()
+    assert database_unreachable(failed.value)
+    assert not database_unreachable(ValueError("a bug"))
+
+
+def test_an_unreachable_server_gets_one_line_without_the_password() -> None:
+    url = "postgresql://cmw:s3cret@127.0.0.1:1/obligations"
+    done = subprocess.run(
+        [sys.executable, "-c", "from obligations.cli import main; main()", "--database-url",
+         url, "status"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(
+        "error: cannot use the database postgresql+psycopg://cmw:***@127.0.0.1:1/obligations: "
+    )
+    assert done.stderr.count("\n") == 1
+    assert "s3cret" not in done.stderr
