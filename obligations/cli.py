@@ -1041,11 +1041,30 @@ def main(argv: list[str] | None = None) -> None:
     except ObligationsError as error:
         fail(str(error))
     except Exception as error:
+        setting = bad_setting(error)
+        if setting is not None:
+            fail(setting)
         if not database_unreachable(error):
             raise
         from obligations.db import unavailable
 
         fail(str(unavailable(error, cli_state.database_url or "(unknown)")))
+
+
+def bad_setting(error: Exception) -> str | None:
+    """An OBLIGATIONS_* variable that is not a value of its setting, in one line (pydantic is
+    looked up, not imported, as for SQLAlchemy below)."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(error, pydantic.ValidationError):
+        return None
+    if error.title != "Settings":  # another model's error is a bug, not a setting
+        return None
+    problems = [
+        f"OBLIGATIONS_{'_'.join(str(part) for part in e['loc']).upper()}="
+        f"{e.get('input')!r}: {e['msg'].lower()}"
+        for e in error.errors()
+    ]
+    return "; ".join(problems) if problems else str(error)
 
 
 def database_unreachable(error: Exception) -> TypeGuard[DBAPIError]:

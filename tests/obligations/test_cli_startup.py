@@ -14,6 +14,7 @@ from obligations.cli import database_unreachable
 from obligations.db import make_engine
 from obligations.paths import environment_database_url
 from obligations.settings import Settings
+from tests.obligations.cli_runner import run_cli
 
 HEAVY = ["sqlalchemy", "pydantic_settings", "email_validator", "fastapi", "jinja2", "apscheduler"]
 
@@ -83,3 +84,22 @@ def test_an_unreachable_server_gets_one_line_without_the_password() -> None:
     )
     assert done.stderr.count("\n") == 1
     assert "s3cret" not in done.stderr
+
+
+def test_a_setting_that_is_not_a_value_gets_one_line_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from obligations.settings import get_settings
+
+    monkeypatch.setenv("OBLIGATIONS_MAX_ATTEMPTS", "abc")
+    get_settings.cache_clear()
+    try:
+        result = run_cli(capsys, f"sqlite:///{tmp_path / 'o.sqlite3'}", "remind", "--dry-run")
+    finally:
+        monkeypatch.delenv("OBLIGATIONS_MAX_ATTEMPTS")
+        get_settings.cache_clear()
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "error: OBLIGATIONS_MAX_ATTEMPTS='abc': input should be a valid integer, unable to parse "
+        "string as an integer\n"
+    )
