@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import random
 import re
 import resource
@@ -39,6 +38,9 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from machine import machine
+from pg_schema import drop_schema, postgres_schema
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -260,44 +262,6 @@ def row(slot: Slot) -> dict[str, object]:
     return found
 
 
-def postgres_schema(base: str) -> tuple[str, str] | None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    schema = f"bench_api_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError:
-        return None
-    finally:
-        engine.dispose()
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}", schema
-
-
-def drop_schema(base: str, schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-def machine() -> dict[str, object]:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
-
-
 def main() -> None:
     if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
         raise SystemExit("bench_api needs wrk (Debian: apt-get install wrk)")
@@ -314,7 +278,7 @@ def main() -> None:
             url = f"sqlite:///{folder / 'bench.sqlite3'}"
             results["sqlite"] = bench_database(url, env, folder)
         if "postgresql" in DATABASES:
-            made = postgres_schema(POSTGRES)
+            made = postgres_schema(POSTGRES, "bench_api")
             if made is None:
                 results["postgresql"] = f"skipped: no PostgreSQL answers at {POSTGRES}"
             else:

@@ -18,7 +18,6 @@ import calendar
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import tempfile
@@ -28,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from machine import machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -241,18 +241,6 @@ def median_ms(work: Callable[[dt.date], Any], days: list[dt.date]) -> float:
             work(day)
             samples.append((time.perf_counter() - start) * 1000)
     return round(statistics.median(samples), 4)
-
-
-def machine() -> dict[str, object]:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
 def main() -> None:

@@ -21,10 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from pg_schema import drop_schema, postgres_schema
 
 CLIENTS = 20
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -104,7 +105,10 @@ def main() -> None:
         env = {**os.environ, "XDG_DATA_HOME": tmp}
         for n in range(ROUNDS):
             if postgres:
-                url, schema = postgres_schema(postgres)
+                made = postgres_schema(postgres)
+                if made is None:
+                    raise SystemExit(f"bench_writes: PostgreSQL does not answer at {postgres}")
+                url, schema = made
             else:
                 url, schema = f"sqlite:///{tmp}/bench-{n}.sqlite3", None
             try:
@@ -132,27 +136,6 @@ def main() -> None:
             indent=2,
         )
     )
-
-
-def postgres_schema(base: str) -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}", schema
-
-
-def drop_schema(base: str, schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 if __name__ == "__main__":
