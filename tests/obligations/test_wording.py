@@ -47,6 +47,12 @@ def test_state_names_from_cldr_and_the_un_table() -> None:
     assert state_name("BOL", "Bolivia (Plurinational State of)", "es") == (
         "Bolivia (Estado Plurinacional de)"
     )
+    # Read in the Committee's own French documents, and the UN's Türkiye in every language.
+    assert state_name("BOL", "Bolivia (Plurinational State of)", "fr") == (
+        "État plurinational de Bolivie"
+    )
+    assert state_name("CPV", "Cabo Verde", "fr") == "Cabo Verde"
+    assert state_name("TUR", "Türkiye", "fr") == state_name("TUR", "Türkiye", "es") == "Türkiye"
     # A code neither knows keeps the record's name.
     assert state_name("ZZZ", "Nowhere", "es") == "Nowhere"
     assert all(len(code) == 3 and language in {"fr", "es"} for code, language in un_short_names())
