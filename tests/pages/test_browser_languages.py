@@ -71,3 +71,18 @@ def test_the_switch_keeps_the_choice_over_the_browser_s_language(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_contain_text("The Convention as at")
     context.close()
+
+
+def test_the_french_and_spanish_pages_fit_a_phone(site: LiveSite, browser: Browser) -> None:
+    # Longer words than English (the regional groups' names in a filter, say) must not widen
+    # the page past the phone's width.
+    for language in ("fr", "es"):
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        for path in ("/", "/overdue", "/overdue?view=items", "/states", "/states/MEX", "/status"):
+            separator = "&" if "?" in path else "?"
+            page.goto(f"{site.url}{path}{separator}lang={language}")
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (language, path, width)
+            shot(page, f"phone-{language}-{path.strip('/').replace('?', '-') or 'dashboard'}")
+        page.close()
