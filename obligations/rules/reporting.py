@@ -167,6 +167,7 @@ def report_schedule(
     if settings is None:
         settings = due_date_settings(decisions, loiprs, observations)
     fixed = fixed_due_dates(settings, as_of)
+    discharged = _discharges(received, reviewed, absent_reviews)
     last_received = max((r.last for r in received), default=0)
     last_reviewed = max((r.last for r in reviews), default=0)
     schedule: list[ReportObligation] = []
@@ -189,9 +190,7 @@ def report_schedule(
             precision = previous_precision
         if obligations_end is not None and due is not None and due >= obligations_end:
             break
-        obligation = _with_status(
-            number, due, basis, precision, received, absent_reviews, reviewed, as_of
-        )
+        obligation = _with_status(number, due, basis, precision, discharged.get(number), as_of)
         schedule.append(obligation)
         settled = obligation.status in (
             ReportStatus.RECEIVED,
@@ -212,46 +211,59 @@ def report_schedule(
     return schedule
 
 
+Discharge = ReportReceived | Review
+
+
+def _discharges(
+    received: Sequence[ReportReceived],
+    reviewed: Sequence[Review],
+    absent_reviews: Sequence[Review],
+) -> dict[int, Discharge]:
+    """Report number to the fact that discharged it: a report received (the earliest), else a
+    review with a report, else a review in its absence. Looked up once per number."""
+    found: dict[int, Discharge] = {}
+    facts: list[Discharge] = [*received, *reviewed, *absent_reviews]
+    for fact in facts:
+        for number in range(fact.first, fact.last + 1):
+            found.setdefault(number, fact)
+    return found
+
+
 def _with_status(
     number: int,
     due: date | None,
     basis: str,
     precision: Precision,
-    received: Sequence[ReportReceived],
-    absent_reviews: Sequence[Review],
-    reviewed: Sequence[Review],
+    discharge: Discharge | None,
     as_of: date,
 ) -> ReportObligation:
-    for report in received:
-        if report.covers(number):
-            return ReportObligation(
-                number,
-                due,
-                basis,
-                ReportStatus.RECEIVED,
-                report.received,
-                report.symbol,
-                precision,
-                report.received_precision,
-                report.source,
-                report.out_of_sequence,
-            )
-    for review in reviewed:
-        if review.covers(number):
-            # Received by the review's first day; the day it came is not on record.
-            return ReportObligation(
-                number,
-                due,
-                basis,
-                ReportStatus.RECEIVED,
-                due_precision=precision,
-                out_of_sequence=review.out_of_sequence,
-            )
-    for review in absent_reviews:
-        if review.covers(number):
-            return ReportObligation(
-                number, due, basis, ReportStatus.REVIEWED_WITHOUT_REPORT, due_precision=precision
-            )
+    if isinstance(discharge, ReportReceived):
+        return ReportObligation(
+            number,
+            due,
+            basis,
+            ReportStatus.RECEIVED,
+            discharge.received,
+            discharge.symbol,
+            precision,
+            discharge.received_precision,
+            discharge.source,
+            discharge.out_of_sequence,
+        )
+    if discharge is not None and not discharge.without_report:
+        # Received by the review's first day; the day it came is not on record.
+        return ReportObligation(
+            number,
+            due,
+            basis,
+            ReportStatus.RECEIVED,
+            due_precision=precision,
+            out_of_sequence=discharge.out_of_sequence,
+        )
+    if discharge is not None:
+        return ReportObligation(
+            number, due, basis, ReportStatus.REVIEWED_WITHOUT_REPORT, due_precision=precision
+        )
     return ReportObligation(number, due, basis, standing_on(due, as_of), due_precision=precision)
 
 
