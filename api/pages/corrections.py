@@ -43,6 +43,7 @@ from obligations.i18n import N_
 from obligations.inputs import parse_state_code
 from obligations.record import stored_articles
 from obligations.recording import require_state
+from obligations.state_names import state_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -83,21 +84,20 @@ class StoredFact:
         return KIND_NAMES[self.kind]
 
 
-def stored_facts(session: Session, code: str) -> list[StoredFact]:
+def stored_facts(session: Session, code: str, language: str = "en") -> list[StoredFact]:
     """Every fact stored for the State, oldest first, each with its id and in words."""
-    name = require_state(session, code).name
+    name = state_name(code, require_state(session, code).name, language)
     found = []
     for kind, model in ENTITIES.items():
         for row in session.scalars(select(model).where(model.state_code == code)):
-            found.append(
-                StoredFact(kind, row.id, getattr(row, DATED_BY[kind]), said(kind, row, name))
-            )
+            day = getattr(row, DATED_BY[kind])
+            found.append(StoredFact(kind, row.id, day, said(kind, row, name, language)))
     order = list(ENTITIES)
     return sorted(found, key=lambda f: (f.day, order.index(f.kind), f.id))
 
 
-def said(kind: str, row: Any, name: str) -> str:
-    return FORMS[kind].said(row, name)
+def said(kind: str, row: Any, name: str, language: str = "en") -> str:
+    return FORMS[kind].said(row, name, language)
 
 
 def kind_of(kind: str) -> FactForm:
@@ -197,7 +197,9 @@ def fact_in_words(
     """The fact as its edit form shows it, and in words; 404 when the State has no such fact."""
     with reading(request) as session:
         row = get_fact(session, kind, fact_id, code)
-        return current_values(kind, row), said(kind, row, require_state(session, code).name)
+        language = languages.of_request(request)
+        name = state_name(code, require_state(session, code).name, language)
+        return current_values(kind, row), said(kind, row, name, language)
 
 
 @router.get("/states/{code}/facts/{kind}/{fact_id}/edit", response_class=HTMLResponse)
@@ -233,7 +235,9 @@ def save_correction(
             corrected = correct_fact(session, kind, row, changes)
             after = snapshot(corrected)
             log_change(session, officer.actor, "update", kind, fact_id, code, before, after)
-            now = said(kind, corrected, require_state(session, code).name)
+            language = languages.of_request(request)
+            name = state_name(code, require_state(session, code).name, language)
+            now = said(kind, corrected, name, language)
     except InvalidInput as error:
         field, message = field_message(error)
         if field not in {f.name for f in edit_fields(kind)}:

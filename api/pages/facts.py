@@ -21,12 +21,13 @@ from api.pages.forms import Field, FormInvalid, Reader
 from api.pages.problems import PageProblem
 from api.pages.security import check_csrf, notify, require_officer
 from api.pages.web import PageRoute, answer, render
-from api.pages.words import ACTIONS, alphabetical_key, report_numbers
+from api.pages.words import ACTIONS, alphabetical_key, names_in_prose, report_numbers
 from obligations import practice, recording
 from obligations.audit import log_creation
 from obligations.errors import Conflict, InvalidInput, NotFound
-from obligations.i18n import N_
+from obligations.i18n import N_, translations
 from obligations.record import Record
+from obligations.state_names import state_name
 from obligations.wording import long_date
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -138,35 +139,69 @@ def read_decision(form: Reader) -> dict[str, Any]:
     }
 
 
-def said_action(row: Any, name: str) -> str:
-    what = ACTIONS.get(row.action, row.action).lower()
-    articles = f" (articles {row.articles.replace(';', ' and ')})" if row.articles else ""
-    return f"the {what}{articles} of {name} dated {long_date(row.date)}"
+# A fact in words, for notices and the list of facts: `name` is the State's name in `language`
+# (obligations.state_names.state_name), the rest is said there too.
+def said_action(row: Any, name: str, language: str = "en") -> str:
+    gettext = translations(language).gettext
+    values = {
+        "action": gettext(ACTIONS.get(row.action, row.action)).lower(),
+        "state": name,
+        "date": long_date(row.date, language),
+    }
+    if not row.articles:
+        return gettext("the %(action)s of %(state)s dated %(date)s") % values
+    articles = names_in_prose(row.articles.split(";"), language)
+    text = gettext("the %(action)s (articles %(articles)s) of %(state)s dated %(date)s")
+    return text % {**values, "articles": articles}
 
 
-def said_report(row: Any, name: str) -> str:
-    symbol = f" ({row.symbol})" if row.symbol else ""
-    numbers = report_numbers(row.first_number, row.last_number)
-    return f"report {numbers}{symbol} of {name}, received {long_date(row.received)}"
+def said_report(row: Any, name: str, language: str = "en") -> str:
+    gettext = translations(language).gettext
+    values = {
+        "numbers": report_numbers(row.first_number, row.last_number),
+        "symbol": row.symbol,
+        "state": name,
+        "date": long_date(row.received, language),
+    }
+    if row.symbol:
+        return gettext("report %(numbers)s (%(symbol)s) of %(state)s, received %(date)s") % values
+    return gettext("report %(numbers)s of %(state)s, received %(date)s") % values
 
 
-def said_review(row: Any, name: str) -> str:
-    numbers = report_numbers(row.first_number, row.last_number)
-    when = long_date(row.date)
-    return f"the review of {name} (report {numbers}) at session {row.session}, {when}"
+def said_review(row: Any, name: str, language: str = "en") -> str:
+    text = translations(language).gettext(
+        "the review of %(state)s (report %(numbers)s) at session %(session)s, %(date)s"
+    )
+    return text % {
+        "state": name,
+        "numbers": report_numbers(row.first_number, row.last_number),
+        "session": row.session,
+        "date": long_date(row.date, language),
+    }
 
 
-def said_document(row: Any, name: str) -> str:
-    return f"{row.symbol} of {name}"
+def said_document(row: Any, name: str, language: str = "en") -> str:
+    text = translations(language).gettext("%(symbol)s of %(state)s")
+    return text % {"symbol": row.symbol, "state": name}
 
 
-def said_follow_up(row: Any, name: str) -> str:
-    return f"the follow-up information of {name} on its concluding observations {row.number}"
+def said_follow_up(row: Any, name: str, language: str = "en") -> str:
+    text = translations(language).gettext(
+        "the follow-up information of %(state)s on its concluding observations %(number)s"
+    )
+    return text % {"state": name, "number": row.number}
 
 
-def said_decision(row: Any, name: str) -> str:
-    due, decided = long_date(row.due), long_date(row.decided)
-    return f"the decision of {decided}: report {row.report_number} of {name} due {due}"
+def said_decision(row: Any, name: str, language: str = "en") -> str:
+    text = translations(language).gettext(
+        "the decision of %(decided)s: report %(number)s of %(state)s due %(due)s"
+    )
+    return text % {
+        "decided": long_date(row.decided, language),
+        "number": row.report_number,
+        "state": name,
+        "due": long_date(row.due, language),
+    }
 
 
 @dataclass(frozen=True)
@@ -177,7 +212,7 @@ class FactForm:
     fields: tuple[Field, ...]
     read: Callable[[Reader], dict[str, Any]]
     write: Callable[..., Any]
-    said: Callable[[Any, str], str]
+    said: Callable[[Any, str, str], str]
     tab: str  # what the form records, in the row of tabs
 
 
@@ -502,7 +537,9 @@ def save(
         with writing(request) as session:
             row = spec.write(session, code, **facts)
             log_creation(session, officer.actor, spec.kind, row)
-            said = spec.said(row, recording.require_state(session, code).name)
+            language = languages.of_request(request)
+            name = state_name(code, recording.require_state(session, code).name, language)
+            said = spec.said(row, name, language)
     except FormInvalid:
         errors = reader.errors
     except InvalidInput as error:
