@@ -1,5 +1,6 @@
 """The secretariat's forms in the page's language: labels, hints, choices, a refused form's
-problems next to their fields, and the notice after a save; English stays as it was."""
+problems next to their fields, the notice after a save and the facts in words; English stays
+as it was."""
 
 from __future__ import annotations
 
@@ -59,8 +60,12 @@ def test_the_report_form_in_french_and_a_refusal_next_to_its_fields(
     )
     assert saved.status_code == 303
     state = officer.get("/states/GTM")
-    assert 'role="status">Enregistré : ' in state.text
-    assert "Rapport reçu" in text_of(state.text)  # the fact's kind in the list of facts
+    notice = "Enregistré : rapport 1 de l&#39;État (Guatemala), reçu le 2 mars 2010."
+    assert f'role="status">{notice}<' in state.text
+    # The list of facts: each kind and each fact in words, in French.
+    facts = text_of(state.text)
+    assert "Rapport reçu id" in facts
+    assert "rapport 1 de l'État (Guatemala), reçu le 2 mars 2010" in facts
     assert reports_of_gtm(engine) == before + 1
 
     english = officer.get("/record/report", params={"state": "GTM", "lang": "en"})
@@ -87,6 +92,10 @@ def test_the_observations_and_contact_forms_in_spanish(officer: TestClient) -> N
     )
     assert 'id="adopted-error">indique la fecha en que se aprobaron<' in refused.text
     assert "No se registró: hay que revisar algunos campos." in refused.text
+
+    facts = text_of(officer.get("/states/GTM").text)
+    assert "Acto depositario id" in facts
+    assert "firma de Guatemala de fecha 7 de septiembre de 2000" in facts
 
     contact = text_of(officer.get("/states/GTM/contacts/new").text)
     assert "Nombre (obligatorio)" in contact and "Tal como debe figurar en el saludo." in contact
