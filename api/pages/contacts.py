@@ -12,35 +12,37 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, RecordId, reading, writing
 from api.errors import field_message
+from api.pages import languages
 from api.pages.forms import Field
 from api.pages.security import check_csrf, notify, require_state_access
 from api.pages.web import PageRoute, render
 from obligations import contacts
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.errors import Conflict, InvalidInput
+from obligations.i18n import N_
 from obligations.inputs import parse_state_code
 from obligations.recording import require_state
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 FIELDS = (
-    Field("name", "Name", required=True, hint="As it should appear in the greeting."),
-    Field("email", "E-mail", required=True, placeholder="name@ministry.example"),
+    Field("name", N_("Name"), required=True, hint=N_("As it should appear in the greeting.")),
+    Field("email", N_("E-mail"), required=True, placeholder="name@ministry.example"),
     Field(
         "language",
-        "Language",
+        N_("Language"),
         "select",
         required=True,
-        hint="The language of the reminders and notices sent to this person.",
+        hint=N_("The language of the reminders and notices sent to this person."),
         choices=tuple((language.value, language.value) for language in contacts.Language),
     ),
     Field(
         "role",
-        "Role",
+        N_("Role"),
         "radio",
         choices=(
-            ("primary", "primary (the message is addressed to this person)"),
-            ("copy", "copy (receives a copy)"),
+            ("primary", N_("primary (the message is addressed to this person)")),
+            ("copy", N_("copy (receives a copy)")),
         ),
     ),
 )
@@ -95,7 +97,7 @@ def refused(
 ) -> Response:
     """The form again, the problem next to its field when it names one; nothing saved."""
     field, message = field_message(error)
-    verb = "Not saved"
+    gettext = languages.translator(request).gettext
     if isinstance(error, InvalidInput) and field in {f.name for f in FIELDS}:
         return show_form(
             request,
@@ -104,10 +106,11 @@ def refused(
             contact_id,
             422,
             {field: message},
-            f"{verb}: one field needs attention.",
+            gettext("Not saved: one field needs attention."),
         )
     status = 409 if isinstance(error, Conflict) else 422
-    return show_form(request, code, values, contact_id, status, problem=f"{verb}: {error}.")
+    problem = gettext("Not saved: %(reason)s.") % {"reason": error}
+    return show_form(request, code, values, contact_id, status, problem=problem)
 
 
 def first(values: dict[str, list[str]], name: str) -> str:
@@ -140,7 +143,11 @@ def add(request: Request, who: Principal, code: str, values: dict[str, list[str]
             said = f"{row.name} <{row.email}>"
     except (InvalidInput, Conflict) as error:
         return refused(request, code, values, None, error)
-    notify(request, f"Added {said} as a focal point of {code}.")
+    notify(
+        request,
+        languages.translator(request).gettext("Added %(contact)s as a focal point of %(state)s.")
+        % {"contact": said, "state": code},
+    )
     return RedirectResponse(f"/states/{code}/contacts", status_code=303)
 
 
@@ -182,7 +189,7 @@ def change(
             said = f"{row.name} <{row.email}>"
     except (InvalidInput, Conflict) as error:
         return refused(request, code, values, contact_id, error)
-    notify(request, f"Saved {said}.")
+    notify(request, languages.translator(request).gettext("Saved %(contact)s.") % {"contact": said})
     return RedirectResponse(f"/states/{code}/contacts", status_code=303)
 
 
@@ -196,8 +203,10 @@ async def edit_contact_submit(request: Request, code: str, contact_id: RecordId)
 
 
 def set_active(request: Request, who: Principal, code: str, contact_id: int, raw: str) -> Response:
+    gettext = languages.translator(request).gettext
     if raw not in ("yes", "no"):
-        notify(request, f"Not changed: active must be yes or no, not {raw!r}.", "error")
+        problem = gettext("Not changed: active must be yes or no, not %(value)s.")
+        notify(request, problem % {"value": repr(raw)}, "error")
         return RedirectResponse(f"/states/{code}/contacts", status_code=303)
     with writing(request) as session:
         row = contacts.get_contact(session, contact_id, code)
@@ -205,8 +214,10 @@ def set_active(request: Request, who: Principal, code: str, contact_id: int, raw
         contacts.update_contact(session, row, active=raw == "yes")
         log_change(session, who.actor, "update", "contact", row.id, code, before, snapshot(row))
         said = f"{row.name} <{row.email}>"
-    done = "Reactivated" if raw == "yes" else "Deactivated"
-    notify(request, f"{done} {said}.")
+    done = (
+        gettext("Reactivated %(contact)s.") if raw == "yes" else gettext("Deactivated %(contact)s.")
+    )
+    notify(request, done % {"contact": said})
     return RedirectResponse(f"/states/{code}/contacts", status_code=303)
 
 

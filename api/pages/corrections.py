@@ -8,7 +8,7 @@ and nothing is changed. A delete asks first, then posts (with the CSRF token).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Principal, RecordId, reading, writing
 from api.errors import field_message
+from api.pages import languages
 from api.pages.facts import FORMS, STATE, FactForm
 from api.pages.forms import Field, Reader
 from api.pages.problems import PageProblem
@@ -38,22 +39,24 @@ from obligations.corrections import (
     get_fact,
 )
 from obligations.errors import Conflict, InvalidInput
+from obligations.i18n import N_
 from obligations.inputs import parse_state_code
 from obligations.record import stored_articles
 from obligations.recording import require_state
+from obligations.state_names import state_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 # What each kind of fact is called in a list, and the column that dates it.
 KIND_NAMES = {
-    "action": "Depositary action",
-    "report": "Report received",
-    "review": "Review",
-    "decision": "Committee decision",
-    "loipr": "List of issues prior to reporting",
-    "list-of-issues": "List of issues",
-    "observations": "Concluding observations",
-    "follow-up": "Follow-up received",
+    "action": N_("Depositary action"),
+    "report": N_("Report received"),
+    "review": N_("Review"),
+    "decision": N_("Committee decision"),
+    "loipr": N_("List of issues prior to reporting"),
+    "list-of-issues": N_("List of issues"),
+    "observations": N_("Concluding observations"),
+    "follow-up": N_("Follow-up received"),
 }
 DATED_BY = {
     "action": "date",
@@ -81,21 +84,20 @@ class StoredFact:
         return KIND_NAMES[self.kind]
 
 
-def stored_facts(session: Session, code: str) -> list[StoredFact]:
+def stored_facts(session: Session, code: str, language: str = "en") -> list[StoredFact]:
     """Every fact stored for the State, oldest first, each with its id and in words."""
-    name = require_state(session, code).name
+    name = state_name(code, require_state(session, code).name, language)
     found = []
     for kind, model in ENTITIES.items():
         for row in session.scalars(select(model).where(model.state_code == code)):
-            found.append(
-                StoredFact(kind, row.id, getattr(row, DATED_BY[kind]), said(kind, row, name))
-            )
+            day = getattr(row, DATED_BY[kind])
+            found.append(StoredFact(kind, row.id, day, said(kind, row, name, language)))
     order = list(ENTITIES)
     return sorted(found, key=lambda f: (f.day, order.index(f.kind), f.id))
 
 
-def said(kind: str, row: Any, name: str) -> str:
-    return FORMS[kind].said(row, name)
+def said(kind: str, row: Any, name: str, language: str = "en") -> str:
+    return FORMS[kind].said(row, name, language)
 
 
 def kind_of(kind: str) -> FactForm:
@@ -142,7 +144,9 @@ def current_values(kind: str, row: Any) -> dict[str, list[str]]:
     return shown
 
 
-def changes_of(kind: str, values: Mapping[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
+def changes_of(
+    kind: str, values: Mapping[str, list[str]], gettext: Callable[[str], str] = N_
+) -> tuple[dict[str, Any], dict[str, str]]:
     """What the form asks to change, read by the rules the CLI and the API use, and the
     problems found reading it, by field (then nothing is to be changed)."""
     if kind in CORRECTABLE:
@@ -153,7 +157,7 @@ def changes_of(kind: str, values: Mapping[str, list[str]]) -> tuple[dict[str, An
             for f in edit_fields(kind)
         }
         return changes_from_text(kind, texts), {}
-    reader = Reader(values)
+    reader = Reader(values, gettext)
     changes = FORMS[kind].read(reader)
     return changes, reader.errors
 
@@ -174,7 +178,7 @@ def show_edit(
         "fact_edit.html",
         status,
         kind=kind,
-        kind_name=KIND_NAMES[kind],
+        kind_name=languages.translator(request).gettext(KIND_NAMES[kind]),
         code=code,
         fact_id=fact_id,
         what=what,
@@ -193,7 +197,9 @@ def fact_in_words(
     """The fact as its edit form shows it, and in words; 404 when the State has no such fact."""
     with reading(request) as session:
         row = get_fact(session, kind, fact_id, code)
-        return current_values(kind, row), said(kind, row, require_state(session, code).name)
+        language = languages.of_request(request)
+        name = state_name(code, require_state(session, code).name, language)
+        return current_values(kind, row), said(kind, row, name, language)
 
 
 @router.get("/states/{code}/facts/{kind}/{fact_id}/edit", response_class=HTMLResponse)
@@ -214,36 +220,39 @@ def save_correction(
     values: dict[str, list[str]],
 ) -> Response:
     _, what = fact_in_words(request, kind, code, fact_id)
+    gettext = languages.translator(request).gettext
 
     def again(status: int, errors: dict[str, str] | None = None, problem: str = "") -> Response:
         return show_edit(request, kind, code, fact_id, what, values, status, errors, problem)
 
     try:
-        changes, errors = changes_of(kind, values)
+        changes, errors = changes_of(kind, values, gettext)
         if errors:
-            return again(422, errors, attention(len(errors)))
+            return again(422, errors, attention(len(errors), gettext))
         with writing(request) as session:
             row = get_fact(session, kind, fact_id, code)
             before = snapshot(row)
             corrected = correct_fact(session, kind, row, changes)
             after = snapshot(corrected)
             log_change(session, officer.actor, "update", kind, fact_id, code, before, after)
-            now = said(kind, corrected, require_state(session, code).name)
+            language = languages.of_request(request)
+            name = state_name(code, require_state(session, code).name, language)
+            now = said(kind, corrected, name, language)
     except InvalidInput as error:
         field, message = field_message(error)
         if field not in {f.name for f in edit_fields(kind)}:
-            return again(422, problem=f"Not corrected: {error}.")
-        return again(422, {field: message}, attention(1))
+            return again(422, problem=gettext("Not corrected: %(reason)s.") % {"reason": error})
+        return again(422, {field: message}, attention(1, gettext))
     except Conflict as error:
-        return again(409, problem=f"Not corrected: {error}.")
-    notify(request, f"Corrected {now}.")
+        return again(409, problem=gettext("Not corrected: %(reason)s.") % {"reason": error})
+    notify(request, gettext("Corrected %(fact)s.") % {"fact": now})
     return RedirectResponse(f"/states/{code}#facts", status_code=303)
 
 
-def attention(count: int) -> str:
-    return "Not corrected: " + (
-        "one field needs attention." if count == 1 else "some fields need attention."
-    )
+def attention(count: int, gettext: Callable[[str], str]) -> str:
+    if count == 1:
+        return gettext("Not corrected: one field needs attention.")
+    return gettext("Not corrected: some fields need attention.")
 
 
 def form_values(form: Any, fields: tuple[Field, ...]) -> dict[str, list[str]]:
@@ -284,7 +293,7 @@ def show_delete(
         "fact_delete.html",
         status,
         kind=kind,
-        kind_name=KIND_NAMES[kind],
+        kind_name=languages.translator(request).gettext(KIND_NAMES[kind]),
         code=code,
         fact_id=fact_id,
         what=what,
@@ -296,6 +305,7 @@ def delete_confirmed(
     request: Request, officer: Principal, kind: str, code: str, fact_id: int
 ) -> Response:
     _, what = fact_in_words(request, kind, code, fact_id)
+    gettext = languages.translator(request).gettext
     try:
         with writing(request) as session:
             row = get_fact(session, kind, fact_id, code)
@@ -303,8 +313,9 @@ def delete_confirmed(
             delete_fact(session, row)
             log_change(session, officer.actor, "delete", kind, fact_id, code, before, None)
     except Conflict as error:
-        return show_delete(request, kind, code, fact_id, what, 409, f"Not deleted: {error}.")
-    notify(request, f"Deleted {what}.")
+        problem = gettext("Not deleted: %(reason)s.") % {"reason": error}
+        return show_delete(request, kind, code, fact_id, what, 409, problem)
+    notify(request, gettext("Deleted %(fact)s.") % {"fact": what})
     return RedirectResponse(f"/states/{code}#facts", status_code=303)
 
 

@@ -1,4 +1,7 @@
-"""Reading what an officer typed into a form: each field checked, each problem kept by name."""
+"""Reading what an officer typed into a form: each field checked, each problem kept by name.
+
+A field's label, hint and choices are English msgids (marked with N_), translated where the
+form is shown; a problem is said in the page's language (the `gettext` a Reader is given)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import TypeVar
 
 from api.errors import field_message
 from obligations.errors import InvalidInput
+from obligations.i18n import N_
 from obligations.inputs import parse_date, parse_numbers, parse_state_code
 
 T = TypeVar("T")
@@ -33,9 +37,14 @@ class FormInvalid(Exception):
 class Reader:
     """The submitted values, read field by field; a bad one is noted and reading goes on."""
 
-    def __init__(self, values: Mapping[str, list[str]]) -> None:
+    def __init__(self, values: Mapping[str, list[str]], gettext: Callable[[str], str] = N_) -> None:
         self.values = values
         self.errors: dict[str, str] = {}
+        self.gettext = gettext
+
+    def _enter(self, what: str) -> str:
+        """'enter the date it was issued': `what` is a msgid of its own (marked with N_)."""
+        return self.gettext("enter %(what)s") % {"what": self.gettext(what)}
 
     def raw(self, name: str) -> str:
         found = self.values.get(name) or [""]
@@ -47,38 +56,40 @@ class Reader:
     def required(self, name: str, what: str) -> str | None:
         value = self.text(name)
         if value is None:
-            self.errors[name] = f"enter {what}"
+            self.errors[name] = self._enter(what)
         return value
 
     def date(self, name: str, required: bool = True) -> date | None:
         raw = self.raw(name)
         if not raw:
             if required:
-                self.errors[name] = "enter a date (YYYY-MM-DD)"
+                self.errors[name] = self.gettext("enter a date (YYYY-MM-DD)")
             return None
         return self._checked(name, raw, parse_date)
 
     def whole_number(self, name: str, what: str) -> int | None:
         raw = self.raw(name)
         if not raw:
-            self.errors[name] = f"enter {what}"
+            self.errors[name] = self._enter(what)
             return None
         if not re.fullmatch(r"\d{1,3}", raw):
-            self.errors[name] = f"{raw!r} is not a whole number"
+            self.errors[name] = self.gettext("%(value)s is not a whole number") % {
+                "value": repr(raw)
+            }
             return None
         return int(raw)
 
     def numbers(self, name: str) -> tuple[int, int] | None:
         raw = self.raw(name).replace("–", "-")
         if not raw:
-            self.errors[name] = "enter a report number, or a range such as 2-3"
+            self.errors[name] = self.gettext("enter a report number, or a range such as 2-3")
             return None
         return self._checked(name, raw, parse_numbers)
 
     def state_code(self, name: str) -> str | None:
         raw = self.raw(name)
         if not raw:
-            self.errors[name] = "choose the State"
+            self.errors[name] = self.gettext("choose the State")
             return None
         return self._checked(name, raw, parse_state_code)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import reading
+from api.pages import languages
 from api.pages.corrections import StoredFact, stored_facts
 from api.pages.security import refuse_other_state, session_holder
 from api.pages.web import PageRoute, answer, as_at, link, render
@@ -117,7 +118,7 @@ def state_record_page(request: Request, code: str, as_of: str | None = None) -> 
             people = contacts.list_contacts(session, iso)
             messages = list_messages(session, state_code=iso, limit=MESSAGES_SHOWN)
             if holder.role is Role.SECRETARIAT:
-                facts = stored_facts(session, iso)
+                facts = stored_facts(session, iso, languages.of_request(request))
     return render(
         request,
         "state.html",

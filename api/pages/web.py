@@ -148,6 +148,9 @@ environment.filters["report_status"] = lambda s: i18n.current_gettext(
     words.REPORT_STATUSES.get(s, str(s))
 )
 environment.filters["state_name"] = lambda name, code: state_name(code, name, i18n.current.get())
+# A msgid kept in Python (a form's label, hint, choice; marked with N_), in the page's language:
+# plain text, escaped as any value (`_()` would take it for markup).
+environment.filters["translated"] = i18n.current_gettext
 environment.filters["thousands"] = lambda n: f"{n:,}"
 environment.globals.update(
     link=link,
