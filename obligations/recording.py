@@ -305,7 +305,7 @@ def check_sequence(
         if isinstance(new, ReportReceived)
         else sequence_breaks(reports, [*reviews, new], requested)
     )
-    refuse_new_breaks(code, state_breaks(record, code), after)
+    refuse_new_breaks(code, sequence_breaks(reports, reviews, requested), after)
 
 
 SEQUENCE_DEFERRED = "obligations.sequence_deferred"
