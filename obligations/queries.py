@@ -28,10 +28,10 @@ from obligations.rules.reporting import (
     FollowUpObligation,
     ReportObligation,
     ReportStatus,
+    SchedulePlan,
     due_date_settings,
     follow_up_schedule,
     overdue_from,
-    report_schedule,
 )
 from obligations.rules.standing import (
     COMMUNICATION_ARTICLES,
@@ -93,6 +93,45 @@ def due_settings(record: Record, code: str) -> list[DueDateSetting]:
         )
         record.derived[("due settings", code)] = kept
     return kept
+
+
+def schedule_plan(
+    record: Record, code: str, bound_from: date, obligations_end: date | None, as_of: date
+) -> SchedulePlan:
+    """The State's report schedule as the facts dated by `as_of` set it, kept.
+
+    The plan depends on the date only through which reports, reviews and due-date settings are
+    dated by then (with the State's entry into force and end of obligations): the key it is
+    kept under. Reading it on the date gives `report_schedule`'s answer.
+    """
+    days = record.derived.get(("fact days", code))
+    if days is None:
+        days = (
+            sorted(r.received for r in record.reports.get(code, [])),
+            sorted(r.date for r in record.reviews.get(code, [])),
+            [s.decided for s in due_settings(record, code)],  # already in date order
+        )
+        record.derived[("fact days", code)] = days
+    key = (
+        "plan",
+        code,
+        bound_from,
+        obligations_end,
+        bisect_right(days[0], as_of),
+        bisect_right(days[1], as_of),
+        bisect_right(days[2], as_of),
+    )
+    plan: SchedulePlan | None = record.derived.get(key)
+    if plan is None:
+        plan = record.derived[key] = SchedulePlan.known_on(
+            as_of,
+            bound_from,
+            record.reports.get(code, []),
+            record.reviews.get(code, []),
+            due_settings(record, code),
+            obligations_end,
+        )
+    return plan
 
 
 def standing_on(record: Record, code: str, as_of: date) -> Standing:
@@ -157,17 +196,7 @@ def assess(
             code, entry.name_on(as_of), entry.regional_group, standing, eif, [], [], verified,
             as_of,
         )  # fmt: skip
-    reports = report_schedule(
-        eif.date,
-        record.reports.get(code, []),
-        record.decisions.get(code, []),
-        as_of,
-        standing.obligations_end,
-        loiprs=record.loiprs.get(code, []),
-        observations=record.observations.get(code, []),
-        reviews=record.reviews.get(code, []),
-        settings=due_settings(record, code),
-    )
+    reports = schedule_plan(record, code, eif.date, standing.obligations_end, as_of).on(as_of)
     follow_ups = follow_up_schedule(
         record.observations.get(code, []), record.follow_ups.get(code, []), as_of
     )

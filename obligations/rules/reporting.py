@@ -4,6 +4,7 @@ why, and where each stands; and the follow-up information its concluding observa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -159,56 +160,137 @@ def report_schedule(
     `obligations_end` (art. 89). `settings`: `due_date_settings` of the decisions, LOIPRs and
     observations, when the caller keeps them (they do not depend on `as_of`).
     """
-    received = sorted((r for r in reports if r.received <= as_of), key=lambda r: r.received)
-    reviews = [r for r in reviews if r.date <= as_of]
-    absent_reviews = [r for r in reviews if r.without_report]
-    # A report the Committee reviewed was received, even where the date it came is not on record.
-    reviewed = [r for r in reviews if not r.without_report]
     if settings is None:
         settings = due_date_settings(decisions, loiprs, observations)
-    fixed = fixed_due_dates(settings, as_of)
-    discharged = _discharges(received, reviewed, absent_reviews)
-    last_received = max((r.last for r in received), default=0)
-    last_reviewed = max((r.last for r in reviews), default=0)
-    schedule: list[ReportObligation] = []
-    previous_due: date | None = None
-    previous_precision = Precision.DAY
-    number = 1
-    while True:
-        setting = fixed.get(number)
+    return SchedulePlan.known_on(as_of, bound_from, reports, reviews, settings, obligations_end).on(
+        as_of
+    )
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One report number's due date and why, and the obligation if a fact discharged it."""
+
+    number: int
+    due: date | None
+    basis: str
+    precision: Precision
+    settled: ReportObligation | None
+
+
+class SchedulePlan:
+    """The report schedule as a given set of facts sets it, whatever the day asked about.
+
+    `report_schedule` on a day is this plan read up to that day: the day picks which facts
+    count (the caller builds one plan per set of facts) and then only each open report's
+    status and where the schedule stops. So a plan can be kept and read on any day whose
+    known facts are the same. Steps are worked out as far as a reading needs, once.
+    """
+
+    def __init__(
+        self,
+        bound_from: date,
+        received: Sequence[ReportReceived],
+        reviews: Sequence[Review],
+        fixed: dict[int, DueDateSetting],
+        obligations_end: date | None,
+    ) -> None:
+        received = sorted(received, key=lambda r: r.received)
+        # A report the Committee reviewed was received, even where the date it came is not
+        # on record.
+        self._discharged = _discharges(
+            received,
+            [r for r in reviews if not r.without_report],
+            [r for r in reviews if r.without_report],
+        )
+        self._last_settled = max(
+            max((r.last for r in received), default=0), max((r.last for r in reviews), default=0)
+        )
+        self._bound_from = bound_from
+        self._fixed = fixed
+        self._end = obligations_end
+        self._steps: list[_Step] = []
+        self._ended = False
+        self._open: dict[tuple[int, ReportStatus], ReportObligation] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def known_on(
+        cls,
+        as_of: date,
+        bound_from: date,
+        reports: Iterable[ReportReceived],
+        reviews: Iterable[Review],
+        settings: Sequence[DueDateSetting],
+        obligations_end: date | None,
+    ) -> SchedulePlan:
+        """The plan the facts dated by `as_of` make."""
+        return cls(
+            bound_from,
+            [r for r in reports if r.received <= as_of],
+            [r for r in reviews if r.date <= as_of],
+            fixed_due_dates(settings, as_of),
+            obligations_end,
+        )
+
+    def on(self, as_of: date) -> list[ReportObligation]:
+        """Every report due by `as_of`, plus the next one, each with its status on `as_of`."""
+        schedule: list[ReportObligation] = []
+        index = 0
+        while (step := self._step(index)) is not None:
+            if step.settled is not None:
+                schedule.append(step.settled)
+            else:
+                schedule.append(self._open_on(step, as_of))
+                if step.due is None:
+                    break
+                # Stop after the first report not yet due and not received in advance.
+                if step.due > as_of and step.number >= self._last_settled:
+                    break
+            index += 1
+        return schedule
+
+    def _open_on(self, step: _Step, as_of: date) -> ReportObligation:
+        status = standing_on(step.due, as_of)
+        obligation = self._open.get((step.number, status))
+        if obligation is None:
+            obligation = ReportObligation(
+                step.number, step.due, step.basis, status, due_precision=step.precision
+            )
+            self._open[(step.number, status)] = obligation
+        return obligation
+
+    def _step(self, index: int) -> _Step | None:
+        steps = self._steps
+        if index < len(steps):
+            return steps[index]
+        with self._lock:  # a kept plan is read by several threads
+            while len(steps) <= index and not self._ended:
+                self._extend()
+            return steps[index] if index < len(steps) else None
+
+    def _extend(self) -> None:
+        steps = self._steps
+        number = len(steps) + 1
+        setting = self._fixed.get(number)
         precision = Precision.DAY
         due: date | None
         if setting is not None:
             due, basis, precision = setting.due, setting.basis, setting.precision
         elif number == 1:
-            due, basis = add_years(bound_from, 1), INITIAL_BASIS
-        elif previous_due is None:
+            due, basis = add_years(self._bound_from, 1), INITIAL_BASIS
+        elif (previous_due := steps[-1].due) is None:
             due, basis = None, "follows a report whose date is to be set"
         else:
             # Five years after a date known only to the year is itself known only to the year.
             due, basis = add_years(previous_due, PERIODIC_YEARS), PERIODIC_BASIS
-            precision = previous_precision
-        if obligations_end is not None and due is not None and due >= obligations_end:
-            break
-        obligation = _with_status(number, due, basis, precision, discharged.get(number), as_of)
-        schedule.append(obligation)
-        settled = obligation.status in (
-            ReportStatus.RECEIVED,
-            ReportStatus.REVIEWED_WITHOUT_REPORT,
-        )
-        if due is None and not settled:
-            break
-        # Stop after the first report not yet due and not received in advance.
-        if (
-            due is not None
-            and due > as_of
-            and number >= max(last_received, last_reviewed)
-            and not settled
-        ):
-            break
-        previous_due, previous_precision = due, precision
-        number += 1
-    return schedule
+            precision = steps[-1].precision
+        if self._end is not None and due is not None and due >= self._end:
+            self._ended = True
+            return
+        discharge = self._discharged.get(number)
+        settled = None if discharge is None else _settled(number, due, basis, precision, discharge)
+        steps.append(_Step(number, due, basis, precision, settled))
 
 
 Discharge = ReportReceived | Review
@@ -229,13 +311,12 @@ def _discharges(
     return found
 
 
-def _with_status(
+def _settled(
     number: int,
     due: date | None,
     basis: str,
     precision: Precision,
-    discharge: Discharge | None,
-    as_of: date,
+    discharge: Discharge,
 ) -> ReportObligation:
     if isinstance(discharge, ReportReceived):
         return ReportObligation(
@@ -250,7 +331,7 @@ def _with_status(
             discharge.source,
             discharge.out_of_sequence,
         )
-    if discharge is not None and not discharge.without_report:
+    if not discharge.without_report:
         # Received by the review's first day; the day it came is not on record.
         return ReportObligation(
             number,
@@ -260,11 +341,9 @@ def _with_status(
             due_precision=precision,
             out_of_sequence=discharge.out_of_sequence,
         )
-    if discharge is not None:
-        return ReportObligation(
-            number, due, basis, ReportStatus.REVIEWED_WITHOUT_REPORT, due_precision=precision
-        )
-    return ReportObligation(number, due, basis, standing_on(due, as_of), due_precision=precision)
+    return ReportObligation(
+        number, due, basis, ReportStatus.REVIEWED_WITHOUT_REPORT, due_precision=precision
+    )
 
 
 def standing_on(due: date | None, as_of: date) -> ReportStatus:

@@ -1,0 +1,128 @@
+"""Schedules kept across dates (queries.schedule_plan) answer as a schedule worked out afresh.
+
+A loaded record keeps each State's report schedule under the facts dated by the day asked
+about, and reads the kept one on any later question whose facts are the same. These tests read
+one record on many dates, in an order that jumps back and forth, from several threads, and
+compare every answer with the one a record that keeps nothing gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+
+from obligations import queries
+from obligations.db import make_engine, session_factory, transaction, upgrade_schema
+from obligations.importing import load_bundled_record
+from obligations.record import Record, load_record
+from obligations.rules.facts import ReportReceived, Review
+from obligations.rules.reporting import ReportStatus, SchedulePlan, report_schedule
+
+SEED = 20261125
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Record]:
+    path = tmp_path_factory.mktemp("kept") / "bundled.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        load_bundled_record(session)
+    with factory() as session:
+        yield load_record(session)
+    engine.dispose()
+
+
+def afresh(record: Record) -> Record:
+    """The same facts with nothing kept."""
+    return dataclasses.replace(record, derived={})
+
+
+def days_back_and_forth(count: int) -> list[date]:
+    rng = random.Random(SEED)
+    first, last = date(1991, 1, 1), date(2040, 12, 31)
+    days = [first + timedelta(days=rng.randrange((last - first).days)) for _ in range(count)]
+    # Every date on which some fact of the record falls, and the day before and after it.
+    return days + [date(2026, 11, 25), date(2003, 7, 1), date(2003, 6, 30)]
+
+
+def test_kept_schedules_answer_as_fresh_ones_on_every_date(bundled: Record) -> None:
+    days = days_back_and_forth(400)
+    for day in days:
+        fresh = afresh(bundled)
+        assert queries.overdue_reports(bundled, day) == queries.overdue_reports(fresh, day), day
+        assert queries.upcoming_reports(bundled, day) == queries.upcoming_reports(fresh, day)
+    kept = [key for key in bundled.derived if isinstance(key, tuple) and key[0] == "plan"]
+    # Many dates shared a plan: far fewer plans than (State, date) pairs were asked about.
+    assert 0 < len(kept) < len(days) * len(bundled.actions) / 4
+
+
+def fact_days(record: Record, code: str) -> list[date]:
+    """The days a State's schedule can change on: each report, review and due-date setting."""
+    return sorted(
+        {r.received for r in record.reports.get(code, [])}
+        | {r.date for r in record.reviews.get(code, [])}
+        | {s.decided for s in queries.due_settings(record, code)}
+    )
+
+
+def test_each_facts_date_is_the_first_day_it_counts(bundled: Record) -> None:
+    """On the day before a fact, the schedule is as without it; from its day, with it."""
+    record = afresh(bundled)
+    checked = 0
+    for code in sorted(bundled.actions):
+        for day in fact_days(bundled, code):
+            before = day - timedelta(days=1)
+            for asked in (before, day, before):  # back to a plan kept earlier
+                kept = queries.assess(record, code, asked).reports
+                assert kept == queries.assess(afresh(bundled), code, asked).reports, (code, asked)
+                checked += 1
+    assert checked > 450  # 159 days of reports, reviews, LOIPRs and decisions, 3 reads each
+
+
+def test_threads_reading_one_record_agree_with_one_reader(bundled: Record) -> None:
+    days = days_back_and_forth(120)
+    expected = [queries.overdue_reports(afresh(bundled), day) for day in days]
+    shared = afresh(bundled)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda day: queries.overdue_reports(shared, day), days * 3))
+    assert answers == expected * 3
+
+
+def test_a_plan_read_on_a_later_day_then_an_earlier_one() -> None:
+    """The plan extends as far as a reading needs; an earlier reading then stops earlier."""
+    bound = date(2003, 7, 1)
+    initial = ReportReceived(1, 1, date(2006, 3, 1), "CMW/C/X/1")
+    plan = SchedulePlan.known_on(date(2030, 1, 1), bound, [initial], [], [], None)
+    later = plan.on(date(2030, 1, 1))
+    assert [o.number for o in later] == [1, 2, 3, 4, 5, 6, 7]  # 7 is due in 2034
+    assert later[0].status is ReportStatus.RECEIVED
+    assert [o.status for o in later[1:]] == [ReportStatus.OVERDUE] * 5 + [ReportStatus.UPCOMING]
+    earlier = plan.on(date(2009, 7, 1))
+    assert [(o.number, o.status) for o in earlier] == [
+        (1, ReportStatus.RECEIVED),
+        (2, ReportStatus.DUE),  # due on the day itself: the next one is shown too
+        (3, ReportStatus.UPCOMING),
+    ]
+    assert earlier == report_schedule(bound, [initial], [], date(2009, 7, 1))
+
+
+def test_a_plan_kept_for_a_review_in_the_absence_of_a_report() -> None:
+    bound = date(2003, 7, 1)
+    absent = Review(1, 1, 20, date(2014, 4, 1), None, None, True)
+    before = SchedulePlan.known_on(date(2014, 3, 31), bound, [], [absent], [], None)
+    assert [o.status for o in before.on(date(2014, 3, 31))] == [
+        ReportStatus.OVERDUE,
+        ReportStatus.OVERDUE,
+        ReportStatus.UPCOMING,  # report 3, due 2014-07-01
+    ]
+    after = SchedulePlan.known_on(date(2014, 4, 1), bound, [], [absent], [], None)
+    for day in (date(2030, 1, 1), date(2014, 4, 1)):
+        assert after.on(day) == report_schedule(bound, [], [], day, reviews=[absent])
+    assert after.on(date(2014, 4, 1))[0].status is ReportStatus.REVIEWED_WITHOUT_REPORT
