@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from obligations import TREATY
@@ -265,10 +265,47 @@ def procedures(assessments: list[StateAssessment], as_of: date) -> dict[str, Pro
     return {str(art): procedure_status(art, spells, as_of) for art in COMMUNICATION_ARTICLES}
 
 
+def status_days(record: Record) -> list[date]:
+    """The days on which the status of the Convention can change, sorted.
+
+    It depends on the date only through the depositary actions dated by then, the
+    denunciations in effect, the Convention's entry into force and the names States bore,
+    each of which counts from its own date on (a name is borne until the day before).
+    """
+    days: list[date] | None = record.derived.get("status days")
+    if days is None:
+        found: set[date] = set()
+        for action in record.all_actions():
+            found.add(action.date)
+            if action.action is ActionKind.DENUNCIATION:
+                found.add(denunciation_takes_effect(action.date))
+        in_force = general(record, date.max).date
+        if in_force is not None:
+            found.add(in_force)
+        found.update(f.used_until for entry in record.states.values() for f in entry.former_names)
+        days = record.derived["status days"] = sorted(found)
+    return days
+
+
 def convention_status(
     record: Record, as_of: date, assessed: list[StateAssessment] | None = None
 ) -> StatusView:
-    """`assessed`: every State's assessment as at `as_of`, when the caller already has it."""
+    """`assessed`: every State's assessment as at `as_of`, when the caller already has it.
+
+    Kept: read again on any date with the same status days behind it (see `status_days`).
+    """
+    if assessed is not None:
+        return _convention_status(record, as_of, assessed)
+    key = ("status", bisect_right(status_days(record), as_of))
+    kept: StatusView | None = record.derived.get(key)
+    if kept is None:
+        kept = record.derived[key] = _convention_status(record, as_of, None)
+    return kept if kept.as_of == as_of else replace(kept, as_of=as_of)
+
+
+def _convention_status(
+    record: Record, as_of: date, assessed: list[StateAssessment] | None
+) -> StatusView:
     in_general = general(record, as_of)
     assessments = assessed if assessed is not None else assess_all(record, as_of, False)
     parties: list[PartyView] = []

@@ -1,7 +1,9 @@
-"""Schedules kept across dates (queries.schedule_plan) answer as a schedule worked out afresh.
+"""Answers kept across dates answer as ones worked out afresh.
 
 A loaded record keeps each State's report schedule under the facts dated by the day asked
-about, and reads the kept one on any later question whose facts are the same. These tests read
+about (queries.schedule_plan), and the status of the Convention under the depositary facts
+dated by then (queries.status_days), and reads the kept one on any later question whose facts
+are the same. These tests read
 one record on many dates, in an order that jumps back and forth, from several threads, and
 compare every answer with the one a record that keeps nothing gives.
 """
@@ -126,3 +128,23 @@ def test_a_plan_kept_for_a_review_in_the_absence_of_a_report() -> None:
     for day in (date(2030, 1, 1), date(2014, 4, 1)):
         assert after.on(day) == report_schedule(bound, [], [], day, reviews=[absent])
     assert after.on(date(2014, 4, 1))[0].status is ReportStatus.REVIEWED_WITHOUT_REPORT
+
+
+def test_the_kept_status_answers_as_a_fresh_one(bundled: Record) -> None:
+    days = days_back_and_forth(300)
+    # Every day the status can change on and the day before it, and each State's own entry
+    # into force (a derived date the status shows but never compares with the day asked).
+    for day in queries.status_days(bundled):
+        days += [day - timedelta(days=1), day]
+    for a in queries.assess_all(afresh(bundled), date(2026, 11, 25), False):
+        if a.entry_into_force is not None:
+            eif = a.entry_into_force.date
+            days += [eif - timedelta(days=1), eif, eif + timedelta(days=1)]
+    rng = random.Random(SEED)
+    rng.shuffle(days)
+    for day in days:
+        assert queries.convention_status(bundled, day) == queries.convention_status(
+            afresh(bundled), day
+        ), day
+    kept = [key for key in bundled.derived if isinstance(key, tuple) and key[0] == "status"]
+    assert len(kept) <= len(queries.status_days(bundled)) + 1 < len(days)
