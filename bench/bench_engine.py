@@ -4,14 +4,14 @@ For BENCH_DATES as-at dates drawn with a seeded RNG from 1991-01-01 to today (to
 included), each answer is timed BENCH_SAMPLES times; the figure is the median over every
 (date, sample). The record is loaded once, as the API keeps it; loading it is timed apart.
 
-The floors: the overdue list and the status of the Convention computed here again, from the
-same rows read with plain Core selects, over plain tuples with no dataclasses, no enums and
-nothing kept from one date to the next. Each is asserted equal to the product's answer on every
-date before any timing, and the product's median is printed as a ratio of it (target: at most
-2). The product keeps, in the loaded record, what depends on the date only through the facts
-dated by then (a State's report schedule, the status), as the API's record does from one
-request to the next; the `nothing_kept` figures time it on a copy of the record that keeps
-nothing, so that every call works everything out afresh.
+The floors: the overdue list, the status of the Convention and a State's dossier computed here
+again, from the same rows read with plain Core selects, over plain tuples (no dataclasses, no
+enums) with nothing kept from one date to the next. Each is asserted equal to the product's
+answer on every date (the dossier: of every State) before any timing, and the product's median
+is printed as a ratio of it (target: at most 2). The product keeps, in the loaded record, what
+depends on the date only through the facts dated by then (a State's report schedule, the
+status), as the API's record does from one request to the next; the `nothing_kept` figures time
+it on a copy of the record that keeps nothing, so that every call works everything out afresh.
 Prints JSON.
 """
 
@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import astuple, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,8 @@ def floor_rows(session: Session) -> dict[str, Any]:
         facts["settings"].sort(key=lambda s: s[0])  # stable: an amendment after what it amends
         facts["observations"].sort()
     deposits = sorted(a[0] for facts in per.values() for a in facts["actions"] if a[2] in COUNTED)
-    return {"states": states, "per": per, "deposits": deposits}
+    notes = {s.code: s.history_note for s in rows(models.State)}
+    return {"states": states, "per": per, "deposits": deposits, "notes": notes}
 
 
 def floor_overdue(rows: dict[str, Any], as_of: dt.date) -> list[tuple[Any, ...]]:
@@ -280,6 +281,143 @@ def floor_status(rows: dict[str, Any], as_of: dt.date) -> tuple[Any, ...]:
     )
 
 
+def given_or_none(day: dt.date | None, precision: str) -> dt.date | str | None:
+    return None if day is None else given(day, precision)
+
+
+def full_rows(session: Session) -> dict[str, dict[str, list[Any]]]:
+    """Every column of the reporting tables, as plain rows grouped by State."""
+    tables = {
+        "reports": models.ReportReceived, "reviews": models.Review,
+        "loiprs": models.ListOfIssuesPriorToReporting, "lists": models.ListOfIssues,
+        "observations": models.ConcludingObservations, "follow_ups": models.FollowUpReceived,
+        "actions": models.DepositaryAction,
+    }  # fmt: skip
+    per: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for name, model in tables.items():
+        for row in session.execute(select(*model.__table__.columns)):
+            per[row.state_code][name].append(row)
+    return per
+
+
+def floor_dossier(rows: dict[str, Any], full: dict[str, Any], code: str, as_of: dt.date) -> Any:
+    """One State's dossier (standing, reports, the Committee's documents) in plain loops."""
+    deposits = rows["deposits"]
+    counted = bisect.bisect_right(deposits, as_of)
+    general = first_of_month_after(deposits[19], 3) if counted >= 20 else None
+    name, _region, researched, former_names = rows["states"][code]
+    label = next((n for until, n in former_names if as_of < until), name)
+    facts, mine = rows["per"][code], full[code]
+    actions = sorted((a for a in mine["actions"] if a.date <= as_of),
+                     key=lambda a: (a.date, ORDER[a.action]))  # fmt: skip
+    instrument = None
+    declared: dict[str, Any] = {}
+    for a in actions:
+        if a.action in BINDING:
+            instrument = a
+        elif a.action == "declaration":
+            for article in a.articles.split(";"):
+                declared[article] = (True, a.date, None, a.source)
+    eif = basis = None
+    if instrument is not None and general is not None:
+        own = first_of_month_after(instrument.date, 3)
+        eif, basis = (own, "art. 87(2)") if own > general else (general, "art. 87(1)")
+    settled_ok = researched is not None
+    open_ok = researched is not None and as_of <= researched
+    reports: list[Any] = []
+    follow: list[Any] = []
+    if eif is not None:
+        received = sorted((r for r in mine["reports"] if r.received <= as_of),
+                          key=lambda r: r.received)  # fmt: skip
+        reviews = [v for v in mine["reviews"] if v.date <= as_of]
+        discharge: dict[int, Any] = {}
+        for fact in [*received, *(v for v in reviews if not v.without_report),
+                     *(v for v in reviews if v.without_report)]:  # fmt: skip
+            for n in range(fact.first_number, fact.last_number + 1):
+                discharge.setdefault(n, fact)
+        fixed = {s[1]: s for s in facts["settings"] if s[0] <= as_of}
+        last = max((f.last_number for f in [*received, *reviews]), default=0)
+        previous: dt.date | None = None
+        previous_precision, number = "day", 1
+        while True:
+            setting, precision = fixed.get(number), "day"
+            if setting is not None:
+                due, why, precision = setting[2], setting[3], setting[4]
+            elif number == 1:
+                due, why = add_months(eif, 12), "art. 73(1)(a)"
+            elif previous is None:
+                due, why = None, "follows a report whose date is to be set"
+            else:
+                due, why, precision = add_months(previous, 60), "art. 73(1)(b)", previous_precision
+            kind = "initial" if number == 1 else "periodic"
+            shown = given_or_none(due, precision)
+            fact = discharge.get(number)
+            if fact is not None and hasattr(fact, "received"):
+                reports.append((number, kind, shown, why, "received",
+                                given(fact.received, fact.received_precision), fact.symbol,
+                                settled_ok, fact.source, fact.out_of_sequence))  # fmt: skip
+            elif fact is not None and not fact.without_report:
+                reports.append((number, kind, shown, why, "received", None, None, settled_ok,
+                                None, fact.out_of_sequence))  # fmt: skip
+            elif fact is not None:
+                reports.append((number, kind, shown, why, "reviewed_without_report", None, None,
+                                settled_ok, None, None))  # fmt: skip
+            else:
+                status = ("date_to_be_set" if due is None else "overdue" if as_of > due
+                          else "due" if due == as_of else "upcoming")  # fmt: skip
+                reports.append((number, kind, shown, why, status, None, None, open_ok, None, None))
+                if due is None or (due > as_of and number >= last):
+                    break
+            previous, previous_precision = due, precision
+            number += 1
+        answers = {f.number: f for f in mine["follow_ups"] if f.received <= as_of}
+        for co in sorted(mine["observations"], key=lambda o: o.number):
+            answer = answers.get(co.number)
+            if co.adopted > as_of or (co.follow_up_due is None and answer is None):
+                continue
+            due_shown = given_or_none(co.follow_up_due, co.follow_up_precision)
+            if answer is not None:
+                follow.append((co.number, "follow_up", due_shown, co.symbol, "received",
+                               given(answer.received, answer.received_precision), answer.symbol,
+                               settled_ok, answer.source, None))  # fmt: skip
+            else:
+                due = co.follow_up_due
+                status = "overdue" if as_of > due else "due" if due == as_of else "upcoming"
+                follow.append((co.number, "follow_up", due_shown, co.symbol, status, None, None,
+                               open_ok, None, None))  # fmt: skip
+    kept = dt.date(9999, 12, 31)
+    return (
+        code, label, instrument is not None, eif, basis,
+        [(a.action, given(a.date, a.date_precision),
+          sorted(int(x) for x in a.articles.split(";") if x), a.source) for a in actions],
+        reports,
+        {article: declared.get(article, (False, None, None, None)) for article in ("76", "77")},
+        follow,
+        [(list(range(v.first_number, v.last_number + 1)), v.session, v.date, v.end_date,
+          v.without_report, v.symbol, v.source, v.out_of_sequence)
+         for v in sorted((v for v in mine["reviews"] if v.date <= as_of), key=lambda v: v.date)],
+        [(x.report_number, x.symbol, given_or_none(x.transmitted, x.transmitted_precision),
+          given_or_none(x.deadline, x.deadline_precision), x.source)
+         for x in sorted((x for x in mine["loiprs"] if x.transmitted <= as_of),
+                         key=lambda x: x.report_number)],
+        [(x.report_number, x.symbol, given_or_none(x.issued, x.issued_precision),
+          given_or_none(x.replies_received if x.replies_received and x.replies_received <= as_of
+                        else None, x.replies_precision),
+          x.replies_symbol if x.replies_received and x.replies_received <= as_of else None,
+          x.source)
+         for x in sorted((x for x in mine["lists"] if x.issued <= as_of), key=lambda x: x.issued)],
+        [(x.number, x.symbol, given_or_none(x.adopted, x.adopted_precision), x.session,
+          list(range(x.next_first, (x.next_last or x.next_first) + 1)) if x.next_first else None,
+          given_or_none(x.next_due, x.next_due_precision), x.next_due_mode,
+          given_or_none(x.follow_up_due, x.follow_up_precision), x.source)
+         for x in sorted((x for x in mine["observations"] if x.adopted <= as_of),
+                         key=lambda x: x.number)],
+        (researched is not None, None if researched == kept else researched, researched == kept,
+         rows["notes"][code]),
+        None,
+    )  # fmt: skip
+
+
 def status_tuples(view: queries.StatusView) -> tuple[Any, ...]:
     return (
         view.entry_into_force,
@@ -328,6 +466,7 @@ def main() -> None:
         with factory() as session:
             record = load_record(session)
             rows = floor_rows(session)
+            full = full_rows(session)
             load_ms = median_ms(lambda _day: load_record(session), days[:3])
         engine.dispose()
     history = sum(len(v) for v in record.reports.values()) + sum(
@@ -343,6 +482,10 @@ def main() -> None:
         status = status_tuples(queries.convention_status(record, day))
         assert floor_status(rows, day) == status, f"the status floor differs as at {day}"
     codes = sorted(record.actions)
+    for day in days:
+        for code in codes:
+            dossier = astuple(queries.state_dossier(record, code, day))
+            assert floor_dossier(rows, full, code, day) == dossier, f"{code} differs as at {day}"
     medians = {
         "overdue_ms": median_ms(lambda d: queries.overdue_reports(record, d), days),
         "overdue_floor_ms": median_ms(lambda d: floor_overdue(rows, d), days),
@@ -358,15 +501,28 @@ def main() -> None:
         "state_dossier_ms": median_ms(
             lambda d: queries.state_dossier(record, codes[d.toordinal() % len(codes)], d), days
         ),
+        "state_dossier_floor_ms": median_ms(
+            lambda d: floor_dossier(rows, full, codes[d.toordinal() % len(codes)], d), days
+        ),
+        "state_dossier_nothing_kept_ms": median_ms(
+            lambda d: queries.state_dossier(
+                replace(record, derived={}), codes[d.toordinal() % len(codes)], d
+            ),
+            days,
+        ),
         "load_record_ms": load_ms,
     }
     ratios = {
         "overdue": round(medians["overdue_ms"] / medians["overdue_floor_ms"], 2),
         "status": round(medians["status_ms"] / medians["status_floor_ms"], 2),
+        "state_dossier": round(medians["state_dossier_ms"] / medians["state_dossier_floor_ms"], 2),
     }
     nothing_kept = {
         "overdue": round(medians["overdue_nothing_kept_ms"] / medians["overdue_floor_ms"], 2),
         "status": round(medians["status_nothing_kept_ms"] / medians["status_floor_ms"], 2),
+        "state_dossier": round(
+            medians["state_dossier_nothing_kept_ms"] / medians["state_dossier_floor_ms"], 2
+        ),
     }
     print(
         json.dumps(
