@@ -6,12 +6,15 @@ Each answer is a dataclass whose fields are exactly the JSON keys the CLI and th
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TypeVar
 
 from obligations import TREATY
 from obligations.errors import Conflict, NotFound
+from obligations.inputs import EARLIEST_DATE, LATEST_DATE
 from obligations.record import KEPT_CURRENT, Record
 from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
@@ -39,6 +42,11 @@ from obligations.rules.standing import (
     denunciation_takes_effect,
     replay,
 )
+
+T = TypeVar("T")
+
+# The dates an answer is kept for (those a user can ask about): others are worked out afresh.
+EARLIEST_KEPT, LATEST_KEPT = EARLIEST_DATE, LATEST_DATE
 
 
 @dataclass(frozen=True)
@@ -141,8 +149,6 @@ def standing_on(record: Record, code: str, as_of: date) -> Standing:
     then and how many of its denunciations have taken effect: the key it is kept under.
     """
     actions = record.actions.get(code, [])
-    if not actions:
-        return replay(actions, as_of)
     days = record.derived.get(("action days", code))
     if days is None:
         days = (
@@ -296,11 +302,20 @@ def convention_status(
     """
     if assessed is not None:
         return _convention_status(record, as_of, assessed)
-    key = ("status", bisect_right(status_days(record), as_of))
-    kept: StatusView | None = record.derived.get(key)
-    if kept is None:
-        kept = record.derived[key] = _convention_status(record, as_of, None)
+    kept: StatusView = kept_by_status_days(
+        record, "status", as_of, lambda: _convention_status(record, as_of, None)
+    )
     return kept if kept.as_of == as_of else replace(kept, as_of=as_of)
+
+
+def kept_by_status_days(record: Record, name: str, as_of: date, compute: Callable[[], T]) -> T:
+    """`compute()`, an answer that depends on the date only as the status does (the States'
+    standing, entry into force and names), kept for every date with the same status days."""
+    key = (name, bisect_right(status_days(record), as_of))
+    kept: T | None = record.derived.get(key)
+    if kept is None:
+        kept = record.derived[key] = compute()
+    return kept
 
 
 def _convention_status(
@@ -334,6 +349,62 @@ def _convention_status(
         signatories=sorted(signatories, key=lambda s: s.name),
         declarations={k: ProcedureView.of(v) for k, v in procedures(assessments, as_of).items()},
     )
+
+
+def reporting_days(record: Record) -> list[date]:
+    """The days on which what States owe can change other than by a due date passing, sorted.
+
+    The status days (standing, entry into force, names), and each acting State's reports
+    received, reviews, due-date settings, concluding observations and follow-up received,
+    and the day after its history stops being vouched for.
+    """
+    days: list[date] | None = record.derived.get("reporting days")
+    if days is None:
+        found = set(status_days(record))
+        for code in record.actions:
+            found.update(r.received for r in record.reports.get(code, []))
+            found.update(r.date for r in record.reviews.get(code, []))
+            found.update(s.decided for s in due_settings(record, code))
+            found.update(co.adopted for co in record.observations.get(code, []))
+            found.update(f.received for f in record.follow_ups.get(code, []))
+            entry = record.states.get(code)
+            until = entry.history_researched_until if entry else None
+            if until is not None and until < date.max:
+                found.add(until + timedelta(days=1))
+        days = record.derived["reporting days"] = sorted(found)
+    return days
+
+
+def due_interval(record: Record, as_of: date) -> tuple[int, list[date]]:
+    """Which interval between reporting days `as_of` falls in, and every due date that any
+    day of it reads (the schedules and follow-up as at its last day reach furthest)."""
+    days = reporting_days(record)
+    index = bisect_right(days, as_of)
+    dues: list[date] | None = record.derived.get(("due days", index))
+    if dues is None:
+        end = days[index] if index < len(days) else LATEST_KEPT + timedelta(days=1)
+        last = min(end, LATEST_KEPT + timedelta(days=1)) - timedelta(days=1)
+        dues = sorted(
+            {o.due for a in assess_acting(record, last) for o in a.obligations() if o.due}
+        )
+        record.derived[("due days", index)] = dues
+    return index, dues
+
+
+def _due_key(record: Record, as_of: date, within: int | None = None) -> Hashable | None:
+    """What the overdue and upcoming lists depend on the date through: the interval, where the
+    day falls among its due dates (before, on, after), and where the horizon falls."""
+    if (
+        not record.answers_many
+        or not EARLIEST_KEPT <= as_of <= LATEST_KEPT
+        or (within is not None and within < 0)
+    ):
+        return None
+    index, dues = due_interval(record, as_of)
+    key = (index, bisect_left(dues, as_of), bisect_right(dues, as_of))
+    if within is None:
+        return key
+    return (*key, bisect_right(dues, as_of + timedelta(days=within)))
 
 
 # --- a State's dossier ------------------------------------------------------------------
@@ -645,7 +716,43 @@ def overdue_reports(
     """Reports and follow-up information overdue on `as_of`, most overdue first.
 
     `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    Kept as at the first date asked in its due interval (see `due_interval`), and dated again
+    for any other: only the days overdue differ, and the order (by due date) does not.
     """
+    key = _due_key(record, as_of)
+    if assessed is not None or key is None:
+        return _overdue_reports(record, as_of, region, assessed)
+    kept = record.derived.get(("overdue", key, region))
+    if kept is None:
+        kept = record.derived[("overdue", key, region)] = _overdue_reports(record, as_of, region)
+    if kept.as_of == as_of:
+        return kept
+    return OverdueView(
+        as_of,
+        [
+            OverdueItem(
+                i.code,
+                i.name,
+                i.number,
+                i.kind,
+                i.due,
+                (as_of - i.overdue_from).days + 1,
+                i.basis,
+                i.overdue_from,
+                i.region,
+                i.verified,
+            )  # fmt: skip
+            for i in kept.items
+        ],
+    )
+
+
+def _overdue_reports(
+    record: Record,
+    as_of: date,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
+) -> OverdueView:
     items = [
         OverdueItem(
             a.code,
@@ -678,7 +785,44 @@ def upcoming_reports(
     """Reports and follow-up due from `as_of` (due today counts) to `within` days after it.
 
     `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
+    Kept as `overdue_reports` is, with where the horizon falls among the due dates.
     """
+    key = _due_key(record, as_of, within)
+    if assessed is not None or key is None:
+        return _upcoming_reports(record, as_of, within, region, assessed)
+    kept = record.derived.get(("upcoming", key, region))
+    if kept is None:
+        kept = _upcoming_reports(record, as_of, within, region)
+        record.derived[("upcoming", key, region)] = kept
+    if kept.as_of == as_of:
+        return kept
+    moved = (kept.as_of - as_of).days
+    return UpcomingView(
+        as_of,
+        [
+            UpcomingItem(
+                i.code,
+                i.name,
+                i.number,
+                i.kind,
+                i.due,
+                i.days_until + moved,
+                i.basis,
+                i.region,
+                i.verified,
+            )  # fmt: skip
+            for i in kept.items
+        ],
+    )
+
+
+def _upcoming_reports(
+    record: Record,
+    as_of: date,
+    within: int = 90,
+    region: str | None = None,
+    assessed: list[StateAssessment] | None = None,
+) -> UpcomingView:
     horizon = as_of + timedelta(days=within)
     items = [
         UpcomingItem(
@@ -737,7 +881,37 @@ def describe_item(item: OverdueItem) -> str:
 
 
 def overdue_by_state(record: Record, as_of: date, region: str | None = None) -> OverdueByStateView:
-    """The overdue list grouped by State, the State overdue longest first."""
+    """The overdue list grouped by State, the State overdue longest first (kept and dated
+    again as `overdue_reports` is)."""
+    key = _due_key(record, as_of)
+    if key is None:
+        return _overdue_by_state(record, as_of, region)
+    kept = record.derived.get(("overdue by state", key, region))
+    if kept is None:
+        kept = _overdue_by_state(record, as_of, region)
+        record.derived[("overdue by state", key, region)] = kept
+    if kept.as_of == as_of:
+        return kept
+    return OverdueByStateView(
+        as_of,
+        [
+            StateOverdue(
+                r.code,
+                r.name,
+                r.region,
+                r.items,
+                r.what,
+                r.oldest_due,
+                r.overdue_since,
+                (as_of - r.overdue_since).days + 1,
+                r.verified,
+            )  # fmt: skip
+            for r in kept.states
+        ],
+    )
+
+
+def _overdue_by_state(record: Record, as_of: date, region: str | None) -> OverdueByStateView:
     by_state: dict[str, list[OverdueItem]] = {}
     for item in overdue_reports(record, as_of, region).items:
         by_state.setdefault(item.code, []).append(item)

@@ -65,6 +65,9 @@ class Record:
     # What the queries derive from the facts and keep (see queries.standing_on): valid while
     # the facts above are not changed, as a loaded record never is.
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Kept in memory to answer many questions (the API's record): then the overdue and
+    # upcoming lists are kept too, for which setting up costs a second pass over the States.
+    answers_many: bool = field(default=False, repr=False, compare=False)
 
     def all_actions(self) -> list[Action]:
         return [a for actions in self.actions.values() for a in actions]

@@ -36,15 +36,25 @@ class AnswerCache:
             engine: Engine = factory.kw["bind"]
             with engine.connect() as connection:
                 revision = revision_of(connection)
+        # Computed from the record of exactly this revision: right for it, whatever came since.
+        value = self.answer_in_memory(revision, key, compute)
+        if value is not None:
+            return value
+        with factory() as session:
+            return self.answer(session, key, compute)
+
+    def answer_in_memory(
+        self, revision: int, key: Hashable, compute: Callable[[Record], Any]
+    ) -> Any | None:
+        """As `answer_from` for a revision just read, without touching the database: None
+        when that revision's record is not in memory (the caller then reads it)."""
         cached = self._kept(revision, key)
         if cached is not None:
             return cached
         with self._lock:
             kept = self._record
         if kept is None or kept[0] != revision:
-            with factory() as session:
-                return self.answer(session, key, compute)
-        # Computed from the record of exactly this revision: right for it, whatever came since.
+            return None
         value = compute(kept[1])
         self._keep(revision, key, value)
         return value
@@ -79,6 +89,7 @@ class AnswerCache:
             if self._record is not None and self._record[0] == revision:
                 return self._record[1]
         record = load_record(session)
+        record.answers_many = True
         # Keep it only if no write landed while it was read (READ COMMITTED sees each one).
         if current_revision(session) == revision:
             with self._lock:

@@ -37,13 +37,15 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Record]:
     with transaction(factory) as session:
         load_bundled_record(session)
     with factory() as session:
-        yield load_record(session)
+        record = load_record(session)
+    record.answers_many = True  # as the API keeps it
+    yield record
     engine.dispose()
 
 
 def afresh(record: Record) -> Record:
-    """The same facts with nothing kept."""
-    return dataclasses.replace(record, derived={})
+    """The same facts with nothing kept, as the command line reads them for one answer."""
+    return dataclasses.replace(record, derived={}, answers_many=False)
 
 
 def days_back_and_forth(count: int) -> list[date]:
@@ -148,3 +150,37 @@ def test_the_kept_status_answers_as_a_fresh_one(bundled: Record) -> None:
         ), day
     kept = [key for key in bundled.derived if isinstance(key, tuple) and key[0] == "status"]
     assert len(kept) <= len(queries.status_days(bundled)) + 1 < len(days)
+
+
+def test_kept_lists_answer_as_fresh_ones_around_every_due_date(bundled: Record) -> None:
+    """The overdue and upcoming lists change as a due date arrives and passes: on each due
+    date, the day before and the day after, and around every reporting day, in any order."""
+    days: set[date] = set()
+    for asked in (date(2000, 1, 1), date(2015, 6, 30), date(2026, 11, 25), date(2040, 1, 1)):
+        for a in queries.assess_acting(afresh(bundled), asked):
+            for o in a.obligations():
+                if o.due is not None:
+                    days.update(o.due + timedelta(days=n) for n in (-1, 0, 1))
+    for day in queries.reporting_days(bundled):
+        days.update((day - timedelta(days=1), day))
+    ordered = sorted(d for d in days if queries.EARLIEST_KEPT <= d <= queries.LATEST_KEPT)
+    random.Random(SEED).shuffle(ordered)
+    assert len(ordered) > 1000
+    for day in ordered:
+        fresh = afresh(bundled)
+        assert queries.overdue_reports(bundled, day) == queries.overdue_reports(fresh, day), day
+        assert queries.overdue_by_state(bundled, day) == queries.overdue_by_state(fresh, day)
+        assert queries.overdue_reports(bundled, day, "GRULAC") == queries.overdue_reports(
+            fresh, day, "GRULAC"
+        )
+        for within in (0, 1, 90, 1826):
+            assert queries.upcoming_reports(bundled, day, within) == queries.upcoming_reports(
+                fresh, day, within
+            ), (day, within)
+
+
+def test_a_record_read_for_one_answer_keeps_no_list(bundled: Record) -> None:
+    """The command line's record answers once: no interval is set up for it."""
+    record = afresh(bundled)
+    queries.overdue_reports(record, date(2026, 11, 25))
+    assert "reporting days" not in record.derived
