@@ -45,10 +45,11 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="The record's id.")]
 DATE_PARAMETERS = ("as_of",)
 
 
-def query_dates(request: Request) -> None:
+async def query_dates(request: Request) -> None:
     """Every date in the query strictly YYYY-MM-DD within the tracker's range (else 422).
 
     Runs before a route reads its parameters, so `as_of=0` or a datetime never becomes a date.
+    Async: it only parses, and a plain function would cost every request a worker thread.
     """
     for name in DATE_PARAMETERS:
         for value in request.query_params.getlist(name):

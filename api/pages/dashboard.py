@@ -83,24 +83,32 @@ def party_spells(actions: list[Action]) -> tuple[list[date], list[bool]]:
 
 def parties_counts(record: Record, days: list[date]) -> list[tuple[date, int]]:
     """How many States were parties on each day: one replay per change of standing, not
-    one status of the Convention per day."""
-    counts = [0] * len(days)
-    for code, actions in record.actions.items():
-        spells = record.derived.get(("party spells", code))
-        if spells is None:  # undated: kept with the record, like the queries' derived facts
-            spells = record.derived[("party spells", code)] = party_spells(actions)
-        changes, party = spells
-        for index, day in enumerate(days):
-            latest = bisect_right(changes, day) - 1
-            if latest >= 0 and party[latest]:
-                counts[index] += 1
-    return list(zip(days, counts, strict=True))
+    one status of the Convention per day. A year's last day is counted once and kept."""
+    counts = []
+    for day in days:
+        year_end = day.month == 12 and day.day == 31
+        count: int | None = record.derived.get(("parties on", day)) if year_end else None
+        if count is None:
+            count = sum(1 for code in record.actions if _party_on(record, code, day))
+            if year_end:
+                record.derived[("parties on", day)] = count
+        counts.append((day, count))
+    return counts
+
+
+def _party_on(record: Record, code: str, day: date) -> bool:
+    spells = record.derived.get(("party spells", code))
+    if spells is None:  # undated: kept with the record, like the queries' derived facts
+        spells = record.derived[("party spells", code)] = party_spells(record.actions[code])
+    changes, party = spells
+    latest = bisect_right(changes, day) - 1
+    return latest >= 0 and party[latest]
 
 
 def dashboard(record: Record, as_of: date, language: str = "en") -> Dashboard:
-    assessed = queries.assess_all(record, as_of)
-    status = queries.convention_status(record, as_of, assessed)
-    overdue = queries.overdue_reports(record, as_of, assessed=assessed)
+    # Each of these is kept by the record and dated again (see obligations.queries).
+    status = queries.convention_status(record, as_of)
+    overdue = queries.overdue_reports(record, as_of)
     reports: dict[str, int] = defaultdict(int)
     states: dict[str, set[str]] = defaultdict(set)
     for item in overdue.items:
@@ -130,7 +138,7 @@ def dashboard(record: Record, as_of: date, language: str = "en") -> Dashboard:
         len({i.code for i in overdue.items}),
         by_region,
         procedures,
-        queries.upcoming_reports(record, as_of, UPCOMING_DAYS, assessed=assessed),
+        queries.upcoming_reports(record, as_of, UPCOMING_DAYS),
         parties_chart(
             parties_counts(record, year_ends(as_of)), status.entry_into_force, as_of, language
         ),
