@@ -17,6 +17,7 @@ from api.deps import query_dates
 from api.pages.security import SecureCookies
 from api.pages.web import error_page
 from api.response_cache import ResponseCache
+from api.revision_reader import RevisionReader
 from obligations.db import make_engine, session_factory, unavailable
 from obligations.record_cache import AnswerCache
 from obligations.settings import Settings, get_settings
@@ -28,9 +29,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     settings = settings or get_settings()
     engine = make_engine(database_url or settings.resolved_database_url())
 
+    revision_reader = RevisionReader(engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await revision_reader.close()
         engine.dispose()
 
     app = FastAPI(
@@ -46,6 +50,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.state.session_factory = session_factory(engine)
     app.state.database_url = engine.url
     app.state.answers = AnswerCache()
+    app.state.revision_reader = revision_reader
     app.state.proxies = Proxies.parse(settings.trusted_proxies)
     app.state.throttle = Throttle(FAILURES_PER_WINDOW, WINDOW_SECONDS)
     errors.install(app)

@@ -55,7 +55,7 @@ def day(as_of: date | None) -> date:
 
 
 @router.get("/ping", summary="A trivial answer, to check the service is up")
-async def ping() -> dict[str, str]:
+def ping() -> dict[str, str]:
     return {"status": "ok"}
 
 

@@ -19,13 +19,11 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 
-from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.revision_reader import RevisionReader
 from obligations.inputs import today
-from obligations.revision import revision_of
 
 SESSION_COOKIE = "obligations_session"
 PUBLIC = re.compile(
@@ -145,16 +143,11 @@ class ResponseCache:
         await self._render_and_keep(scope, receive, send, key)
 
     async def _revision(self, scope: Scope) -> int | None:
-        engine = scope["app"].state.session_factory.kw["bind"]
-
-        def read() -> int:
-            with engine.connect() as connection:
-                return revision_of(connection)
-
-        try:
-            return await run_in_threadpool(read)
-        except SQLAlchemyError:
-            return None  # the page itself will say the database is down
+        state = scope["app"].state
+        reader: RevisionReader | None = getattr(state, "revision_reader", None)
+        if reader is None:  # an app not made by api.app.create_app: one on its engine
+            reader = state.revision_reader = RevisionReader(state.session_factory.kw["bind"])
+        return await reader.read()  # None: the page itself will say the database is down
 
     async def _render_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: Hashable

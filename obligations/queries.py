@@ -15,7 +15,7 @@ from typing import TypeVar
 from obligations import TREATY
 from obligations.errors import Conflict, NotFound
 from obligations.inputs import EARLIEST_DATE, LATEST_DATE
-from obligations.record import KEPT_CURRENT, Record
+from obligations.record import KEPT_CURRENT, LeastRecentlyUsed, Record
 from obligations.rules.declarations import ProcedureStatus, procedure_status
 from obligations.rules.entry_into_force import (
     GeneralEntryIntoForce,
@@ -391,6 +391,18 @@ def due_interval(record: Record, as_of: date) -> tuple[int, list[date]]:
     return index, dues
 
 
+# The most lists kept per record (a list of a hundred items is some 20 KB): every day of the
+# calendar asked, each region and horizon, would otherwise keep growing.
+KEPT_LISTS = 1024
+
+
+def kept_lists(record: Record) -> LeastRecentlyUsed:
+    lists: LeastRecentlyUsed | None = record.derived.get("kept lists")
+    if lists is None:
+        lists = record.derived.setdefault("kept lists", LeastRecentlyUsed(KEPT_LISTS))
+    return lists
+
+
 def _due_key(record: Record, as_of: date, within: int | None = None) -> Hashable | None:
     """What the overdue and upcoming lists depend on the date through: the interval, where the
     day falls among its due dates (before, on, after), and where the horizon falls."""
@@ -722,9 +734,11 @@ def overdue_reports(
     key = _due_key(record, as_of)
     if assessed is not None or key is None:
         return _overdue_reports(record, as_of, region, assessed)
-    kept = record.derived.get(("overdue", key, region))
+    lists = kept_lists(record)
+    kept: OverdueView | None = lists.get(("overdue", key, region))
     if kept is None:
-        kept = record.derived[("overdue", key, region)] = _overdue_reports(record, as_of, region)
+        kept = _overdue_reports(record, as_of, region)
+        lists.put(("overdue", key, region), kept)
     if kept.as_of == as_of:
         return kept
     return OverdueView(
@@ -790,10 +804,11 @@ def upcoming_reports(
     key = _due_key(record, as_of, within)
     if assessed is not None or key is None:
         return _upcoming_reports(record, as_of, within, region, assessed)
-    kept = record.derived.get(("upcoming", key, region))
+    lists = kept_lists(record)
+    kept: UpcomingView | None = lists.get(("upcoming", key, region))
     if kept is None:
         kept = _upcoming_reports(record, as_of, within, region)
-        record.derived[("upcoming", key, region)] = kept
+        lists.put(("upcoming", key, region), kept)
     if kept.as_of == as_of:
         return kept
     moved = (kept.as_of - as_of).days
@@ -886,10 +901,11 @@ def overdue_by_state(record: Record, as_of: date, region: str | None = None) -> 
     key = _due_key(record, as_of)
     if key is None:
         return _overdue_by_state(record, as_of, region)
-    kept = record.derived.get(("overdue by state", key, region))
+    lists = kept_lists(record)
+    kept: OverdueByStateView | None = lists.get(("overdue by state", key, region))
     if kept is None:
         kept = _overdue_by_state(record, as_of, region)
-        record.derived[("overdue by state", key, region)] = kept
+        lists.put(("overdue by state", key, region), kept)
     if kept.as_of == as_of:
         return kept
     return OverdueByStateView(

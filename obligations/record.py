@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,6 +72,32 @@ class Record:
 
     def all_actions(self) -> list[Action]:
         return [a for actions in self.actions.values() for a in actions]
+
+
+class LeastRecentlyUsed:
+    """At most `size` values by key, the least recently used dropped first; thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def stored_articles(text: str) -> tuple[int, ...]:

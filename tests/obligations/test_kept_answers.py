@@ -184,3 +184,12 @@ def test_a_record_read_for_one_answer_keeps_no_list(bundled: Record) -> None:
     record = afresh(bundled)
     queries.overdue_reports(record, date(2026, 11, 25))
     assert "reporting days" not in record.derived
+
+
+def test_the_kept_lists_are_bounded(bundled: Record, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crawler asking every day keeps at most KEPT_LISTS lists; answers stay right."""
+    monkeypatch.setattr(queries, "KEPT_LISTS", 5)
+    record = dataclasses.replace(bundled, derived={})
+    for day in days_back_and_forth(60):
+        assert queries.overdue_reports(record, day) == queries.overdue_reports(afresh(bundled), day)
+    assert len(queries.kept_lists(record)) == 5
