@@ -1,5 +1,8 @@
 """Writing a plan on PostgreSQL with COPY: two streams instead of 15,000 inserts.
 
+Binary COPY, each column in its type's binary form (from the models), so the server parses no
+text: the bodies are most of the 13 MB a 10,000-State sweep writes.
+
 The messages' ids are taken from their sequence first (one statement), in the plan's order as
 an insert would have taken them, so each recipient row carries its message's id and needs no
 lookup. The unique constraints still decide: a natural key another sweep wrote first fails the
@@ -12,9 +15,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from notifier.models import OutboxMessage, OutboxRecipient
 
 MESSAGE_COLUMNS = (
     "id",
@@ -39,14 +45,22 @@ MESSAGE_COLUMNS = (
     "created_at",
 )
 RECIPIENT_COLUMNS = ("message_id", "natural_key", "address", "field")
+MESSAGES = cast(Table, OutboxMessage.__table__)
+RECIPIENTS = cast(Table, OutboxRecipient.__table__)
 NEW_IDS = text(
     "SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id')) "
     "FROM generate_series(1, :count)"
 )
 
 
-def copy_statement(table: str, columns: Sequence[str]) -> str:
-    return f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+def binary_types(table: Table, columns: Sequence[str], dialect: Dialect) -> list[str]:
+    """The columns' PostgreSQL type names as psycopg knows them: varchar, int4, date, ..."""
+    names = [table.c[c].type.compile(dialect=dialect).split("(")[0].lower() for c in columns]
+    return [psycopg.postgres.types[name].name for name in names]
+
+
+def copy_statement(table: Table, columns: Sequence[str]) -> str:
+    return f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
 
 
 def new_message_ids(session: Session, count: int) -> list[int]:
@@ -63,15 +77,17 @@ def copy_rows(
     session's transaction."""
     raw = session.connection().connection.driver_connection
     connection = cast(psycopg.Connection[Any], raw)
+    dialect = session.get_bind().dialect
     statement = ""
     try:
         with connection.cursor() as cursor:
             for table, columns, rows in (
-                ("outbox_messages", MESSAGE_COLUMNS, messages),
-                ("outbox_recipients", RECIPIENT_COLUMNS, recipients),
+                (MESSAGES, MESSAGE_COLUMNS, messages),
+                (RECIPIENTS, RECIPIENT_COLUMNS, recipients),
             ):
                 statement = copy_statement(table, columns)
                 with cursor.copy(statement) as copy:
+                    copy.set_types(binary_types(table, columns, dialect))
                     for row in rows:
                         copy.write_row(row)
     except psycopg.IntegrityError as error:
