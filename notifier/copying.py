@@ -11,7 +11,7 @@ COPY, reported as the IntegrityError an insert raises, and nothing of the plan i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import psycopg
@@ -70,8 +70,8 @@ def new_message_ids(session: Session, count: int) -> list[int]:
 
 def copy_rows(
     session: Session,
-    messages: Sequence[Sequence[Any]],
-    recipients: Sequence[Sequence[Any]],
+    messages: Iterable[Sequence[Any]],
+    recipients: Iterable[Sequence[Any]],
 ) -> None:
     """COPY message rows (MESSAGE_COLUMNS) and recipient rows (RECIPIENT_COLUMNS) in the
     session's transaction."""

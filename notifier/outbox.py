@@ -170,8 +170,8 @@ def copy_plan(
     ids = new_message_ids(session, len(planned))
     copy_rows(
         session,
-        [(id_, *row) for id_, row in zip(ids, messages, strict=True)],
-        [(id_, *key) for id_, p in zip(ids, planned, strict=True) for key in p.keys],
+        ((id_, *row) for id_, row in zip(ids, messages, strict=True)),
+        ((id_, *key) for id_, p in zip(ids, planned, strict=True) for key in p.keys),
     )
 
 
