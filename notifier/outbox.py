@@ -128,7 +128,8 @@ def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> None:
     if not planned:
         return
     messages = message_rows(planned, utcnow())
-    if session.get_bind().dialect.name == "postgresql":
+    # COPY is psycopg's (the driver for every postgresql:// URL); other drivers insert.
+    if session.get_bind().dialect.driver == "psycopg":
         copy_plan(session, messages, planned)
     else:
         insert_plan(session, messages, planned)

@@ -4,11 +4,13 @@ that lost the race to another plans again and writes nothing twice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -146,15 +148,33 @@ def test_a_real_sweep_stores_the_same_messages_by_copy_as_by_inserts(
     def by_inserts(session: Session, plan: list[PlannedMessage]) -> None:
         insert_plan(session, message_rows(plan, datetime(2026, 11, 25, 6)), plan)
 
-    written = []
+    written, inserts = [], []
     for write in (write_plan, by_inserts):
-        with transaction(factory) as session:
+        with transaction(factory) as session, statements_sent(session) as sent:
             write(session, plan)
+        inserts.append(sum(1 for statement in sent if statement.startswith("INSERT")))
         written.append(stored(factory))
         with transaction(factory) as session:
             session.execute(delete(OutboxRecipient))
             session.execute(delete(OutboxMessage))
     assert written[0] == written[1] == [as_planned(p) for p in plan]
+    assert inserts == [0, 2]  # write_plan copied: no insert statement went to the server
+
+
+@contextmanager
+def statements_sent(session: Session) -> Iterator[list[str]]:
+    """The statements sent through SQLAlchemy in the block (a COPY's rows are not)."""
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2].lstrip().upper())  # the statement
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(bind, "before_cursor_execute", record)
 
 
 def outbox_size(factory: sessionmaker[Session]) -> tuple[int, int]:
