@@ -12,13 +12,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from notifier.clock import utcnow
+from notifier.copying import MESSAGE_COLUMNS, copy_rows, new_message_ids
 from notifier.models import OutboxMessage, OutboxRecipient
 from notifier.planning import PlannedMessage
 from obligations.audit import log_change
@@ -28,6 +29,11 @@ STATUSES = ("pending", "sent", "failed")
 MESSAGES = cast(Table, OutboxMessage.__table__)
 RECIPIENTS = cast(Table, OutboxRecipient.__table__)
 MAX_BACKOFF = timedelta(hours=6)
+# A message's values in the order of MESSAGE_COLUMNS after the id.
+MessageRow = tuple[
+    str, str | None, int | None, date | None, str, date, str, str, str, str, str, str,
+    str | None, str | None, str, str, int, datetime, datetime,
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -117,50 +123,75 @@ def retry_message(session: Session, message_id: int, actor: str) -> MessageView:
 
 
 def write_plan(session: Session, planned: Sequence[PlannedMessage]) -> None:
-    """Write planned messages and their recipients' natural keys; a key written already fails."""
+    """Write planned messages and their recipients' natural keys; a key written already fails
+    (IntegrityError) and nothing of the plan is kept."""
     if not planned:
         return
-    now = utcnow()
-    # Core inserts run as plain executemany, without RETURNING: no ORM objects, and statements
-    # short enough for the driver to cache (psycopg parses afresh any statement with more than
-    # 50 parameters, and a multi-row insert of a thousand messages has 19,000).
-    headers = [f"<{uuid.uuid4().hex}.{p.stage}@treaty-obligations>" for p in planned]
-    session.execute(
-        insert(MESSAGES),
-        [
-            {
-                "kind": p.kind,
-                "state_code": p.state_code,
-                "report_number": p.report_number,
-                "due": p.due,
-                "stage": p.stage,
-                "as_of": p.as_of,
-                "language": p.language,
-                "to_addresses": "\n".join(p.to),
-                "cc_addresses": "\n".join(p.cc),
-                "subject": p.rendered.subject,
-                "body_text": p.rendered.text,
-                "body_html": p.rendered.html,
-                "attachment_name": p.attachment_name,
-                "attachment_text": p.attachment_text,
-                "message_id": header,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for p, header in zip(planned, headers, strict=True)
-        ],
+    messages = message_rows(planned, utcnow())
+    # COPY is psycopg's (the driver for every postgresql:// URL); other drivers insert.
+    if session.get_bind().dialect.driver == "psycopg":
+        copy_plan(session, messages, planned)
+    else:
+        insert_plan(session, messages, planned)
+
+
+def message_rows(planned: Sequence[PlannedMessage], now: datetime) -> list[MessageRow]:
+    """Each message's row, its columns in MESSAGE_COLUMNS' order after the id."""
+    return [
+        (
+            p.kind,
+            p.state_code,
+            p.report_number,
+            p.due,
+            p.stage,
+            p.as_of,
+            p.language,
+            "\n".join(p.to),
+            "\n".join(p.cc),
+            p.rendered.subject,
+            p.rendered.text,
+            p.rendered.html,
+            p.attachment_name,
+            p.attachment_text,
+            # The Message-ID header, fixed now so a resend carries the same one.
+            f"<{uuid.uuid4().hex}.{p.stage}@treaty-obligations>",
+            "pending",
+            0,
+            now,
+            now,
+        )
+        for p in planned
+    ]
+
+
+def copy_plan(
+    session: Session, messages: Sequence[MessageRow], planned: Sequence[PlannedMessage]
+) -> None:
+    """PostgreSQL: the rows by COPY, each message with an id taken from its sequence."""
+    ids = new_message_ids(session, len(planned))
+    copy_rows(
+        session,
+        ((id_, *row) for id_, row in zip(ids, messages, strict=True)),
+        ((id_, *key) for id_, p in zip(ids, planned, strict=True) for key in p.keys),
     )
+
+
+def insert_plan(
+    session: Session, messages: Sequence[MessageRow], planned: Sequence[PlannedMessage]
+) -> None:
+    """The rows by plain executemany inserts, without RETURNING (SQLite; any database)."""
+    columns = MESSAGE_COLUMNS[1:]  # the id is the table's own
+    session.execute(insert(MESSAGES), [dict(zip(columns, row, strict=True)) for row in messages])
     # Each recipient finds its message by the Message-ID just written (unique, indexed).
     message = (
         select(MESSAGES.c.id).where(MESSAGES.c.message_id == bindparam("header")).scalar_subquery()
     )
+    header = columns.index("message_id")
     session.execute(
         insert(RECIPIENTS).values(message_id=message),
         [
-            {"header": header, "natural_key": key, "address": address, "field": field}
-            for header, p in zip(headers, planned, strict=True)
+            {"header": row[header], "natural_key": key, "address": address, "field": field}
+            for row, p in zip(messages, planned, strict=True)
             for key, address, field in p.keys
         ],
     )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -47,11 +48,16 @@ class StagedReport:
     stage: Stage
     due: date
 
-    def natural_key(self, address: str) -> str:
+    @cached_property
+    def key_prefix(self) -> str:
+        """The natural key without its address (made once: a sweep asks for 37,000 keys)."""
         r = self.report
         # Follow-up information on CO n is its own item, apart from report n.
         item = f"FCO{r.number}" if r.kind == "follow_up" else str(r.number)
-        return f"{self.code}|{item}|{self.due.isoformat()}|{self.stage.name}|{address}"
+        return f"{self.code}|{item}|{self.due.isoformat()}|{self.stage.name}|"
+
+    def natural_key(self, address: str) -> str:
+        return self.key_prefix + address
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ mail several times slower to render (see bench/bench_rendering.py).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, pass_eval_context
@@ -25,8 +26,17 @@ def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> s
     return text % variables
 
 
+# Messages without values are most of a mail's: each formatted once per language and escaping.
+@lru_cache(maxsize=4096)
+def _fixed(language: str, message: str, autoescape: bool) -> str:
+    text = translations(language).gettext(message)
+    return Markup(text) % {} if autoescape else text % {}
+
+
 @pass_eval_context
 def gettext(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    if not variables:
+        return _fixed(current.get(), message, bool(eval_ctx.autoescape))
     return _formatted(eval_ctx, translations(current.get()).gettext(message), variables)
 
 
