@@ -202,7 +202,18 @@ def assess(
             code, entry.name_on(as_of), entry.regional_group, standing, eif, [], [], verified,
             as_of,
         )  # fmt: skip
-    reports = schedule_plan(record, code, eif.date, standing.obligations_end, as_of).on(as_of)
+    if record.answers_many:
+        plan = schedule_plan(record, code, eif.date, standing.obligations_end, as_of)
+    else:  # a record read for one answer: nothing to keep the plan for
+        plan = SchedulePlan.known_on(
+            as_of,
+            eif.date,
+            record.reports.get(code, []),
+            record.reviews.get(code, []),
+            due_settings(record, code),
+            standing.obligations_end,
+        )
+    reports = plan.on(as_of)
     follow_ups = follow_up_schedule(
         record.observations.get(code, []), record.follow_ups.get(code, []), as_of
     )
