@@ -321,7 +321,10 @@ def convention_status(
 
 def kept_by_status_days(record: Record, name: str, as_of: date, compute: Callable[[], T]) -> T:
     """`compute()`, an answer that depends on the date only as the status does (the States'
-    standing, entry into force and names), kept for every date with the same status days."""
+    standing, entry into force and names), kept for every date with the same status days
+    by a record that answers many questions."""
+    if not record.answers_many:
+        return compute()
     key = (name, bisect_right(status_days(record), as_of))
     kept: T | None = record.derived.get(key)
     if kept is None:
