@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from obligations.rules.facts import (
     Action,
@@ -184,17 +184,28 @@ def to_follow_up(row: Any) -> FollowUp:
     )
 
 
-class DbapiConnection(Protocol):
-    """A DB-API connection: sqlite3's, or psycopg's under a SQLAlchemy session."""
+@dataclass(frozen=True)
+class SqlReader:
+    """How the loader runs its SQL on a connection: the driver's own placeholder, and whether
+    dates come as ISO text and booleans as 0/1 (SQLite) or as dates and booleans (psycopg)."""
 
-    def cursor(self) -> Any: ...
+    rows: Callable[[str, tuple[Any, ...] | None], Sequence[Sequence[Any]]]
+    placeholder: str
+    text_dates: bool
+
+
+def sqlite_reader(connection: sqlite3.Connection) -> SqlReader:
+    return SqlReader(
+        lambda sql, params: connection.execute(sql, params or ()).fetchall(), "?", True
+    )
 
 
 @dataclass(frozen=True)
 class FactQuery:
-    """A table, and the columns read from it (by the to_* functions, after state_code):
-    literal SQL, so that reading needs no SQLAlchemy. `dates` and `flags` name the columns
-    holding dates and booleans, which SQLite gives as ISO text and 0/1."""
+    """A table and the columns read from it: literal SQL, so that reading needs no SQLAlchemy.
+    Columns are named as a full select names them, in the table's order, so that a schema not
+    yet upgraded fails with the same message as before. `dates` and `flags` name the columns
+    holding dates and booleans."""
 
     table: str
     columns: tuple[str, ...]
@@ -203,13 +214,14 @@ class FactQuery:
 
     def sql(self, placeholder: str | None = None) -> str:
         """The query; with a placeholder, of one State's rows."""
-        sql = f"SELECT {', '.join(self.columns)} FROM {self.table}"
+        table = self.table
+        sql = f"SELECT {', '.join(f'{table}.{c}' for c in self.columns)} FROM {table}"
         if placeholder is not None:
-            sql += f" WHERE state_code = {placeholder}"
-        if self.table == "state_names":
+            sql += f" WHERE {table}.state_code = {placeholder}"
+        if table == "state_names":
             # In the order the names were added: SQLite would otherwise read these three
             # columns from the table's unique index, in name order.
-            sql += " ORDER BY id"
+            sql += f" ORDER BY {table}.id"
         return sql
 
     @cached_property
@@ -228,14 +240,14 @@ FORMER_NAMES = FactQuery("state_names", ("state_code", "name", "used_until"), ("
 FACT_QUERIES: tuple[tuple[str, FactQuery, Callable[[Any], Any]], ...] = (
     ("actions", FactQuery(
         "depositary_actions",
-        ("state_code", "action", "date", "articles", "source", "effective", "notification",
-         "note", "date_precision"),
+        ("state_code", "action", "date", "date_precision", "articles", "effective", "source",
+         "notification", "note"),
         dates=("date", "effective"),
     ), to_action),
     ("reports", FactQuery(
         "reports",
-        ("state_code", "first_number", "last_number", "received", "symbol", "procedure",
-         "received_precision", "source", "out_of_sequence"),
+        ("state_code", "first_number", "last_number", "received", "received_precision", "symbol",
+         "procedure", "source", "out_of_sequence"),
         dates=("received",),
     ), to_report),
     ("reviews", FactQuery(
@@ -246,52 +258,46 @@ FACT_QUERIES: tuple[tuple[str, FactQuery, Callable[[Any], Any]], ...] = (
     ), to_review),
     ("decisions", FactQuery(
         "committee_decisions",
-        ("state_code", "report_number", "due", "decided", "kind", "symbol", "due_precision",
+        ("state_code", "kind", "report_number", "due", "due_precision", "decided", "symbol",
          "source"),
         dates=("due", "decided"),
     ), to_decision),
     ("loiprs", FactQuery(
         "loiprs",
-        ("state_code", "report_number", "symbol", "transmitted", "deadline",
-         "deadline_precision", "transmitted_precision", "source"),
+        ("state_code", "report_number", "symbol", "transmitted", "transmitted_precision",
+         "deadline", "deadline_precision", "source"),
         dates=("transmitted", "deadline"),
     ), to_loipr),
     ("lists_of_issues", FactQuery(
         "lists_of_issues",
-        ("state_code", "report_number", "symbol", "issued", "replies_received",
-         "replies_symbol", "issued_precision", "replies_precision", "source"),
+        ("state_code", "report_number", "symbol", "issued", "issued_precision",
+         "replies_received", "replies_precision", "replies_symbol", "source"),
         dates=("issued", "replies_received"),
     ), to_list_of_issues),
     ("observations", FactQuery(
         "concluding_observations",
-        ("state_code", "number", "symbol", "adopted", "next_first", "next_last", "next_due",
-         "next_due_mode", "follow_up_due", "session", "follow_up_paragraphs",
-         "adopted_precision", "next_due_precision", "follow_up_precision", "source"),
+        ("state_code", "number", "symbol", "adopted", "adopted_precision", "session",
+         "next_first", "next_last", "next_due", "next_due_precision", "next_due_mode",
+         "follow_up_due", "follow_up_precision", "follow_up_paragraphs", "source"),
         dates=("adopted", "next_due", "follow_up_due"),
     ), to_observations),
     ("follow_ups", FactQuery(
         "follow_up_received",
-        ("state_code", "number", "received", "symbol", "received_precision", "source"),
+        ("state_code", "number", "symbol", "received", "received_precision", "source"),
         dates=("received",),
     ), to_follow_up),
 )  # fmt: skip
 
 
-def fact_rows(connection: DbapiConnection, query: FactQuery, state: str | None = None) -> list[Any]:
+def fact_rows(reader: SqlReader, query: FactQuery, state: str | None = None) -> list[Any]:
     """A table's rows (one State's, if given), dates as dates and booleans as booleans
     whichever driver read them, as SQLAlchemy's Date and Boolean give them."""
-    sqlite = isinstance(connection, sqlite3.Connection)
-    cursor = connection.cursor()
-    try:
-        if state is None:
-            cursor.execute(query.sql())
-        else:
-            cursor.execute(query.sql("?" if sqlite else "%s"), (state,))
-        raw: list[Sequence[Any]] = cursor.fetchall()
-    finally:
-        cursor.close()
+    if state is None:
+        raw = reader.rows(query.sql(), None)
+    else:
+        raw = reader.rows(query.sql(reader.placeholder), (state,))
     make = query.row_type._make
-    if not sqlite:  # psycopg gives dates and booleans already
+    if not reader.text_dates:
         return [make(values) for values in raw]
     dates = [query.columns.index(name) for name in query.dates]
     flags = [query.columns.index(name) for name in query.flags]
@@ -308,16 +314,16 @@ def fact_rows(connection: DbapiConnection, query: FactQuery, state: str | None =
     return rows
 
 
-def record_from(connection: DbapiConnection, state: str | None = None) -> Record:
-    """Every fact, read on a DB-API connection with one query per kind; the rules then work
-    in memory. The one loader: the CLI gives it a sqlite3 connection, the API and the
-    notifier their session's (see load_record).
+def record_from(reader: SqlReader, state: str | None = None) -> Record:
+    """Every fact, one query per kind; the rules then work in memory. The one loader: the CLI
+    reads a SQLite file through sqlite3 (sqlite_reader), the API and the notifier through
+    their session's connection (load_record).
 
     With `state`, the reporting facts are that State's only (a write checks one State);
     depositary actions are always all, since the Convention's entry into force needs them.
     """
     former: dict[str, list[FormerName]] = defaultdict(list)
-    for name_row in fact_rows(connection, FORMER_NAMES):
+    for name_row in fact_rows(reader, FORMER_NAMES):
         former[name_row.state_code].append(FormerName(name_row.name, name_row.used_until))
     record = Record(
         {
@@ -329,21 +335,28 @@ def record_from(connection: DbapiConnection, state: str | None = None) -> Record
                 s.history_researched_until,
                 s.history_note,
             )
-            for s in fact_rows(connection, STATES)
+            for s in fact_rows(reader, STATES)
         }
     )
     for name, query, to_fact in FACT_QUERIES:
         facts: dict[str, list[Any]] = getattr(record, name)
-        for row in fact_rows(connection, query, None if name == "actions" else state):
+        for row in fact_rows(reader, query, None if name == "actions" else state):
             facts[row.state_code].append(to_fact(row))
     return record
 
 
 def load_record(session: Session, state: str | None = None) -> Record:
-    """The record as `session` sees it, its pending changes included (flushed first, as a
-    query through the session would), read by `record_from` on the session's connection."""
+    """The record as `session` sees it, its pending changes flushed first (as a query through
+    the session would). The SQL goes to the driver as it stands, through SQLAlchemy's
+    connection, which still turns a driver's error into its own (and a lost connection into
+    an invalidated one)."""
     if session.autoflush:
         session.flush()
-    driver_connection = session.connection().connection.driver_connection
-    assert driver_connection is not None  # a session's connection is open while it is used
-    return record_from(driver_connection, state)
+    connection = session.connection()
+    dialect = connection.dialect
+    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
+
+    def rows(sql: str, params: tuple[Any, ...] | None) -> Sequence[Sequence[Any]]:
+        return connection.exec_driver_sql(sql, params).fetchall()
+
+    return record_from(SqlReader(rows, placeholder, dialect.name == "sqlite"), state)

@@ -8,7 +8,7 @@ import sqlite3
 from urllib.parse import quote
 
 from obligations.errors import DatabaseUnavailable, ObligationsError
-from obligations.record import Record, record_from
+from obligations.record import Record, record_from, sqlite_reader
 from obligations.schema_head import HEAD_REVISION
 from obligations.sqlite_url import plain_sqlite_file
 
@@ -38,7 +38,7 @@ def read_sqlite_record(url: str) -> Record | None:
         if versions != [(HEAD_REVISION,)]:
             return None
         try:
-            return record_from(connection)
+            return record_from(sqlite_reader(connection))
         except (sqlite3.OperationalError, sqlite3.InterfaceError) as error:
             # As obligations.db.unavailable says it for the same error through SQLAlchemy.
             lines = str(error).strip().splitlines()
