@@ -151,10 +151,10 @@ def as_of_date(text: str | None) -> date:
 
 
 def emit(value: Any, as_json: bool, readable: Callable[[], str]) -> None:
-    from obligations.serialize import jsonable
-
     if as_json:
-        typer.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+        from obligations.serialize import json_text
+
+        typer.echo(json_text(value))
     else:
         typer.echo(readable())
 
