@@ -33,16 +33,23 @@ def read_sqlite_record(url: str) -> Record | None:
         try:
             connection.execute("BEGIN")  # the check and every read see one snapshot
             versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_BUSY":
+                # Locked by a writer for longer than the wait: said now, not waited for twice.
+                raise unavailable(error, file.url) from None
             return None
         if versions != [(HEAD_REVISION,)]:
             return None
         try:
             return record_from(sqlite_reader(connection))
         except (sqlite3.OperationalError, sqlite3.InterfaceError) as error:
-            # As obligations.db.unavailable says it for the same error through SQLAlchemy.
-            lines = str(error).strip().splitlines()
-            reason = lines[0] if lines else type(error).__name__
-            raise DatabaseUnavailable(f"cannot use the database {file.url}: {reason}") from None
+            raise unavailable(error, file.url) from None
     finally:
         connection.close()
+
+
+def unavailable(error: sqlite3.Error, url: str) -> DatabaseUnavailable:
+    """As obligations.db.unavailable says it for the same error through SQLAlchemy."""
+    lines = str(error).strip().splitlines()
+    reason = lines[0] if lines else type(error).__name__
+    return DatabaseUnavailable(f"cannot use the database {url}: {reason}")
