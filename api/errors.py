@@ -7,8 +7,13 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from obligations.db import DatabaseUnavailable
-from obligations.errors import Conflict, InvalidInput, NotFound, ObligationsError
+from obligations.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    ObligationsError,
+)
 
 FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+|--[a-z-]+): (?P<message>.*)$", re.DOTALL)
 

@@ -5,7 +5,8 @@ Three commands, timed in interleaved rounds so that load on the machine falls on
 and `obligations overdue --json` on a SQLite file holding the bundled record (a real answer:
 SQLAlchemy, the record, the rules). Medians over the rounds, and each as a multiple of the
 interpreter's (and CPU seconds, user + system, which load on the machine disturbs less).
-Targets: overdue --json under 0.2 s, --help under 0.15 s.
+Targets: overdue --json under 0.2 s, --help under 0.15 s. With BENCH_POSTGRES_URL, also
+`overdue --json` on PostgreSQL (a schema of its own, dropped afterwards), without a target.
 
 Bytecode is cached as an installation caches it (in a folder of the run's own, even where
 PYTHONDONTWRITEBYTECODE is set): the first, untimed run of each command compiles it.
@@ -24,6 +25,7 @@ import time
 from pathlib import Path
 
 from machine import machine
+from pg_schema import drop_schema, postgres_schema
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "21"))
 OBLIGATIONS = str(Path(sys.executable).with_name("obligations"))
@@ -41,6 +43,18 @@ def once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def main() -> None:
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    made = postgres_schema(postgres, "bench_cli") if postgres else None
+    if postgres and made is None:
+        raise SystemExit(f"bench_cli: PostgreSQL does not answer at {postgres}")
+    try:
+        run(made[0] if made else None)
+    finally:
+        if made:
+            drop_schema(postgres or "", made[1])
+
+
+def run(postgres_url: str | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
@@ -53,6 +67,15 @@ def main() -> None:
             "obligations --help": [OBLIGATIONS, "--help"],
             "obligations overdue --json": [OBLIGATIONS, "--database-url", url, "overdue", "--json"],
         }
+        if postgres_url:
+            subprocess.run(
+                [OBLIGATIONS, "--database-url", postgres_url, "init"],
+                check=True,
+                capture_output=True,
+            )
+            commands["obligations overdue --json (PostgreSQL)"] = [
+                OBLIGATIONS, "--database-url", postgres_url, "overdue", "--json",
+            ]  # fmt: skip
         for command in commands.values():  # compile the bytecode, warm the file cache
             once(command, env)
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}

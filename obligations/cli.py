@@ -72,14 +72,21 @@ def main_options(
         typer.Option(help="Database URL; overrides OBLIGATIONS_DATABASE_URL."),
     ] = None,
 ) -> None:
-    from obligations.db import check_database_url
     from obligations.paths import default_data_dir, default_database_url, environment_database_url
+    from obligations.sqlite_url import check_folder, plain_sqlite_file
 
     url = database_url or environment_database_url()
     if ctx.invoked_subcommand == "init" and url == default_database_url():
         # The one folder init creates: the default data folder, never a given path's parents.
         default_data_dir().mkdir(parents=True, exist_ok=True)
-    cli_state.database_url = check_database_url(url)
+    file = plain_sqlite_file(url)
+    if file is not None:  # checked as check_database_url would, without SQLAlchemy
+        check_folder(file.folder)
+        cli_state.database_url = url
+    else:
+        from obligations.db import check_database_url
+
+        cli_state.database_url = check_database_url(url)
 
 
 def engine() -> Engine:
@@ -118,6 +125,13 @@ def _require_schema(eng: Engine) -> None:
 
 
 def read_record() -> Record:
+    """The whole record, read on a DB-API connection: a SQLite file's with the standard
+    library alone, any other database's through SQLAlchemy's engine."""
+    from obligations.sqlite_record import read_sqlite_record
+
+    record = read_sqlite_record(cli_state.database_url)
+    if record is not None:
+        return record
     from obligations.db import session_factory
     from obligations.record import load_record
 
@@ -137,10 +151,10 @@ def as_of_date(text: str | None) -> date:
 
 
 def emit(value: Any, as_json: bool, readable: Callable[[], str]) -> None:
-    from obligations.serialize import jsonable
-
     if as_json:
-        typer.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+        from obligations.serialize import json_text
+
+        typer.echo(json_text(value))
     else:
         typer.echo(readable())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from obligations.errors import InvalidInput, ObligationsError
+from obligations.errors import DatabaseUnavailable, InvalidInput
+from obligations.sqlite_url import check_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,10 +28,6 @@ SUPPORTED = ("sqlite", "postgresql")
 URL_FORMS = "sqlite:///PATH or postgresql://USER@HOST/DB"
 # Seconds a PostgreSQL server that does not answer may take before the request gives up.
 CONNECT_TIMEOUT_SECONDS = 5
-
-
-class DatabaseUnavailable(ObligationsError):
-    """The database cannot be reached or opened now (HTTP 503, CLI exit 2)."""
 
 
 def parse_database_url(url: str) -> URL:
@@ -76,13 +72,7 @@ def check_database_url(url: str) -> str:
     parse_database_url(url)
     folder = sqlite_folder(url)
     if folder is not None:
-        if not folder.is_dir():
-            raise InvalidInput(
-                f"database URL: the folder {folder} does not exist (or is not a folder); "
-                "create it first"
-            )
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise InvalidInput(f"database URL: the folder {folder} is not writable")
+        check_folder(folder)
     return url
 
 

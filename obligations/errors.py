@@ -15,3 +15,7 @@ class NotFound(ObligationsError):
 
 class Conflict(ObligationsError):
     """Input that contradicts the record (HTTP 409)."""
+
+
+class DatabaseUnavailable(ObligationsError):
+    """The database cannot be reached or opened now (HTTP 503, CLI exit 2)."""

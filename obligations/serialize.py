@@ -41,3 +41,10 @@ def _unknown(value: Any) -> Any:
 def json_bytes(value: Any) -> bytes:
     """Compact UTF-8 JSON of an answer: the same text as json.dumps(jsonable(value))."""
     return orjson.dumps(value, default=_unknown, option=ORJSON_OPTIONS)
+
+
+def json_text(value: Any) -> str:
+    """The CLI's --json: the same text as json.dumps(jsonable(value), ensure_ascii=False,
+    indent=2), written by orjson without building the JSON-ready copy first."""
+    indented = ORJSON_OPTIONS | orjson.OPT_INDENT_2
+    return orjson.dumps(value, default=_unknown, option=indented).decode()

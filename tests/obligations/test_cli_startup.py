@@ -4,6 +4,7 @@ one-line answer to a database that cannot be reached, now that the modules load 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,32 @@ def test_help_lists_every_command_without_loading_the_database_or_the_notifier()
         assert f" {command} " in text
     assert json.loads(heavy) == []
     assert json.loads(notifier_modules) == ["notifier", "notifier.cli"]
+
+
+def test_overdue_json_on_a_sqlite_file_reads_it_without_sqlalchemy_or_alembic(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "o.sqlite3"
+    shutil.copy(sqlite_template, path)
+    script = (
+        "import json, sys\n"
+        "from obligations.cli import main\n"
+        f"main(['--database-url', 'sqlite:///{path}', 'overdue', '--json', '--as-of', "
+        "'2020-01-01'])\n"
+    )
+    loaded = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print(json.dumps("
+        "[m for m in ('sqlalchemy', 'alembic', 'pydantic_settings') if m in sys.modules])))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", loaded + script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    *answer, heavy = done.stdout.splitlines()
+    assert json.loads("\n".join(answer))["items"]
+    # pydantic itself is loaded by typer (0.29 coerces every non-flag option through it).
+    assert json.loads(heavy) == []
 
 
 @pytest.mark.parametrize(
