@@ -15,15 +15,19 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas
 from api.deps import Principal, RecordId, Secretariat, reading, writing
+from api.responses import json_bytes, json_response
 from obligations import models, practice, recording
 from obligations.audit import log_change, log_creation, snapshot
 from obligations.corrections import ENTITIES, correct_fact, delete_fact, get_fact
 from obligations.inputs import parse_state_code
 from obligations.record import stored_articles
+from obligations.record_cache import AnswerCache
 from obligations.record_files import document_date
+from obligations.revision import current_revision
 from obligations.serialize import jsonable
 
 router = APIRouter(prefix="/api/v1/states/{code}", tags=["facts"])
@@ -232,8 +236,6 @@ SPECS = [
 
 
 def body_bytes(value: Any, status_code: int = 200) -> Response:
-    from api.responses import json_bytes, json_response
-
     return json_response(json_bytes(value), status_code)
 
 
@@ -247,12 +249,29 @@ def register(spec: FactSpec) -> None:
         summary=f"Every {spec.entity} recorded for the State",
         name=f"list_{spec.path}",
     )
-    def list_facts(request: Request, code: str) -> Response:
+    async def list_facts(request: Request, code: str) -> Response:
         iso = parse_state_code(code, "code")
-        with reading(request) as session:
-            recording.require_state(session, iso)
-            rows = session.scalars(select(model).where(model.state_code == iso).order_by(model.id))
-            return body_bytes({"state": iso, "items": [spec.view(r) for r in rows]})
+        answers: AnswerCache = request.app.state.answers
+        # Read by the response cache in front (see api.response_cache), if it was.
+        revision: int | None = getattr(request.state, "record_revision", None)
+        key = ("facts", spec.path, iso)
+        kept: bytes | None = None if revision is None else answers.kept(revision, key)
+        if kept is not None:
+            return json_response(kept)
+
+        def read() -> bytes:
+            with reading(request) as session:
+                recording.require_state(session, iso)
+                rows = session.scalars(
+                    select(model).where(model.state_code == iso).order_by(model.id)
+                )
+                body = json_bytes({"state": iso, "items": [spec.view(r) for r in rows]})
+                # Kept only as read at the revision the request was keyed by.
+                if revision is not None and current_revision(session) == revision:
+                    answers.keep(revision, key, body)
+                return body
+
+        return json_response(await run_in_threadpool(read))
 
     @router.post(
         f"/{spec.path}",

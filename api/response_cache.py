@@ -29,6 +29,9 @@ SESSION_COOKIE = "obligations_session"
 PUBLIC = re.compile(
     r"/(overdue|status|states(/[A-Za-z]{3})?)?"  # the pages
     r"|/api/v1/(status|states(/[A-Za-z]{3})?|overdue|upcoming|declarations)"  # the API's
+    # The facts recorded for a State, as listed to anyone (the record's own rows).
+    r"|/api/v1/states/[A-Za-z]{3}/"
+    r"(actions|reports|reviews|decisions|loiprs|lists-of-issues|observations|follow-up)"
 )
 NONCE = re.compile(rb"'nonce-([A-Za-z0-9_-]+)'")
 

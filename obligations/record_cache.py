@@ -59,6 +59,14 @@ class AnswerCache:
         self._keep(revision, key, value)
         return value
 
+    def kept(self, revision: int, key: Hashable) -> Any:
+        """An answer kept for exactly this revision, else None."""
+        return self._kept(revision, key)
+
+    def keep(self, revision: int, key: Hashable, value: Any) -> None:
+        """Keep an answer read at exactly this revision (the caller has checked it was)."""
+        self._keep(revision, key, value)
+
     def _kept(self, revision: int, key: Hashable) -> Any:
         with self._lock:
             cached = self._answers.get((revision, key))

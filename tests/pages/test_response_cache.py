@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -14,7 +15,8 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from api.response_cache import AnswerStore, KeptAnswer, ResponseCache
-from obligations.db import session_factory
+from obligations import recording
+from obligations.db import session_factory, transaction
 from tests.pages.conftest import SECRET, make_token, sign_in
 from tests.pages.test_public_pages import text_of
 
@@ -169,3 +171,23 @@ def test_the_store_keeps_within_its_count_and_bytes_dropping_the_least_used() ->
     for key in ("f", "g"):
         store.put(key, answer(100))
     assert [k for k in "efg" if store.get(k)] == ["e", "f", "g"]
+
+
+def test_a_kept_list_of_facts_follows_a_write_by_another_connection(
+    pages: TestClient, engine: Engine
+) -> None:
+    """The facts recorded for a State are kept per revision, then read again after a write
+    made outside the server (as the command line's), with every as-at query alike."""
+    first = pages.get("/api/v1/states/GTM/reports")
+    assert first.status_code == 200, first.text
+    assert pages.get("/api/v1/states/GTM/reports", params={"as_of": "2001-01-01"}).content == (
+        first.content
+    )
+    with transaction(session_factory(engine)) as session:
+        recording.record_report(session, "GTM", (1, 1), date(2010, 3, 2), "CMW/C/GTM/1")
+    after = pages.get("/api/v1/states/GTM/reports").json()["items"]
+    assert [r["symbol"] for r in after] == [
+        *(r["symbol"] for r in first.json()["items"]),
+        "CMW/C/GTM/1",
+    ]
+    assert pages.get("/api/v1/states/XXX/reports").status_code == 404
