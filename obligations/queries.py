@@ -769,7 +769,7 @@ def overdue_reports(
                 i.overdue_from,
                 i.region,
                 i.verified,
-            )  # fmt: skip
+            )
             for i in kept.items
         ],
     )
@@ -839,7 +839,7 @@ def upcoming_reports(
                 i.basis,
                 i.region,
                 i.verified,
-            )  # fmt: skip
+            )
             for i in kept.items
         ],
     )
@@ -935,7 +935,7 @@ def overdue_by_state(record: Record, as_of: date, region: str | None = None) -> 
                 r.overdue_since,
                 (as_of - r.overdue_since).days + 1,
                 r.verified,
-            )  # fmt: skip
+            )
             for r in kept.states
         ],
     )
