@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from obligations import TREATY
 from obligations.errors import Conflict, NotFound
@@ -106,12 +106,26 @@ def due_settings(record: Record, code: str) -> list[DueDateSetting]:
 def schedule_plan(
     record: Record, code: str, bound_from: date, obligations_end: date | None, as_of: date
 ) -> SchedulePlan:
-    """The State's report schedule as the facts dated by `as_of` set it, kept.
+    """The State's report schedule as the facts dated by `as_of` set it, kept by a record that
+    answers many questions (one read for one answer has nothing to keep it for).
 
     The plan depends on the date only through which reports, reviews and due-date settings are
     dated by then (with the State's entry into force and end of obligations): the key it is
     kept under. Reading it on the date gives `report_schedule`'s answer.
     """
+
+    def worked_out() -> SchedulePlan:
+        return SchedulePlan.known_on(
+            as_of,
+            bound_from,
+            record.reports.get(code, []),
+            record.reviews.get(code, []),
+            due_settings(record, code),
+            obligations_end,
+        )
+
+    if not record.answers_many:
+        return worked_out()
     days = record.derived.get(("fact days", code))
     if days is None:
         days = (
@@ -131,14 +145,7 @@ def schedule_plan(
     )
     plan: SchedulePlan | None = record.derived.get(key)
     if plan is None:
-        plan = record.derived[key] = SchedulePlan.known_on(
-            as_of,
-            bound_from,
-            record.reports.get(code, []),
-            record.reviews.get(code, []),
-            due_settings(record, code),
-            obligations_end,
-        )
+        plan = record.derived[key] = worked_out()
     return plan
 
 
@@ -202,18 +209,7 @@ def assess(
             code, entry.name_on(as_of), entry.regional_group, standing, eif, [], [], verified,
             as_of,
         )  # fmt: skip
-    if record.answers_many:
-        plan = schedule_plan(record, code, eif.date, standing.obligations_end, as_of)
-    else:  # a record read for one answer: nothing to keep the plan for
-        plan = SchedulePlan.known_on(
-            as_of,
-            eif.date,
-            record.reports.get(code, []),
-            record.reviews.get(code, []),
-            due_settings(record, code),
-            standing.obligations_end,
-        )
-    reports = plan.on(as_of)
+    reports = schedule_plan(record, code, eif.date, standing.obligations_end, as_of).on(as_of)
     follow_ups = follow_up_schedule(
         record.observations.get(code, []), record.follow_ups.get(code, []), as_of
     )
@@ -415,6 +411,33 @@ def kept_lists(record: Record) -> LeastRecentlyUsed:
     if lists is None:
         lists = record.derived.setdefault("kept lists", LeastRecentlyUsed(KEPT_LISTS))
     return lists
+
+
+class Dated(Protocol):
+    @property
+    def as_of(self) -> date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def kept_and_dated(
+    record: Record,
+    key: Hashable | None,
+    as_of: date,
+    compute: Callable[[], D],
+    dated: Callable[[D], D],
+) -> D:
+    """`compute()`, kept in the record's lists under `key` (None: not kept); a kept answer
+    made as at another day of the same key is dated again for `as_of` by `dated`."""
+    if key is None:
+        return compute()
+    lists = kept_lists(record)
+    kept: D | None = lists.get(key)
+    if kept is None:
+        kept = compute()
+        lists.put(key, kept)
+    return kept if kept.as_of == as_of else dated(kept)
 
 
 def _due_key(record: Record, as_of: date, within: int | None = None) -> Hashable | None:
@@ -745,33 +768,30 @@ def overdue_reports(
     Kept as at the first date asked in its due interval (see `due_interval`), and dated again
     for any other: only the days overdue differ, and the order (by due date) does not.
     """
-    key = _due_key(record, as_of)
-    if assessed is not None or key is None:
-        return _overdue_reports(record, as_of, region, assessed)
-    lists = kept_lists(record)
-    kept: OverdueView | None = lists.get(("overdue", key, region))
-    if kept is None:
-        kept = _overdue_reports(record, as_of, region)
-        lists.put(("overdue", key, region), kept)
-    if kept.as_of == as_of:
-        return kept
-    return OverdueView(
+    key = None if assessed is not None else _due_key(record, as_of)
+    return kept_and_dated(
+        record,
+        key and ("overdue", key, region),
         as_of,
-        [
-            OverdueItem(
-                i.code,
-                i.name,
-                i.number,
-                i.kind,
-                i.due,
-                (as_of - i.overdue_from).days + 1,
-                i.basis,
-                i.overdue_from,
-                i.region,
-                i.verified,
-            )
-            for i in kept.items
-        ],
+        lambda: _overdue_reports(record, as_of, region, assessed),
+        lambda kept: OverdueView(
+            as_of,
+            [
+                OverdueItem(
+                    i.code,
+                    i.name,
+                    i.number,
+                    i.kind,
+                    i.due,
+                    (as_of - i.overdue_from).days + 1,
+                    i.basis,
+                    i.overdue_from,
+                    i.region,
+                    i.verified,
+                )
+                for i in kept.items
+            ],
+        ),
     )
 
 
@@ -815,33 +835,29 @@ def upcoming_reports(
     `assessed`: the States' assessments as at `as_of` (at least those acting), if at hand.
     Kept as `overdue_reports` is, with where the horizon falls among the due dates.
     """
-    key = _due_key(record, as_of, within)
-    if assessed is not None or key is None:
-        return _upcoming_reports(record, as_of, within, region, assessed)
-    lists = kept_lists(record)
-    kept: UpcomingView | None = lists.get(("upcoming", key, region))
-    if kept is None:
-        kept = _upcoming_reports(record, as_of, within, region)
-        lists.put(("upcoming", key, region), kept)
-    if kept.as_of == as_of:
-        return kept
-    moved = (kept.as_of - as_of).days
-    return UpcomingView(
+    key = None if assessed is not None else _due_key(record, as_of, within)
+    return kept_and_dated(
+        record,
+        key and ("upcoming", key, region),
         as_of,
-        [
-            UpcomingItem(
-                i.code,
-                i.name,
-                i.number,
-                i.kind,
-                i.due,
-                i.days_until + moved,
-                i.basis,
-                i.region,
-                i.verified,
-            )
-            for i in kept.items
-        ],
+        lambda: _upcoming_reports(record, as_of, within, region, assessed),
+        lambda kept: UpcomingView(
+            as_of,
+            [
+                UpcomingItem(
+                    i.code,
+                    i.name,
+                    i.number,
+                    i.kind,
+                    i.due,
+                    i.days_until + (kept.as_of - as_of).days,
+                    i.basis,
+                    i.region,
+                    i.verified,
+                )
+                for i in kept.items
+            ],
+        ),
     )
 
 
@@ -913,31 +929,28 @@ def overdue_by_state(record: Record, as_of: date, region: str | None = None) -> 
     """The overdue list grouped by State, the State overdue longest first (kept and dated
     again as `overdue_reports` is)."""
     key = _due_key(record, as_of)
-    if key is None:
-        return _overdue_by_state(record, as_of, region)
-    lists = kept_lists(record)
-    kept: OverdueByStateView | None = lists.get(("overdue by state", key, region))
-    if kept is None:
-        kept = _overdue_by_state(record, as_of, region)
-        lists.put(("overdue by state", key, region), kept)
-    if kept.as_of == as_of:
-        return kept
-    return OverdueByStateView(
+    return kept_and_dated(
+        record,
+        key and ("overdue by state", key, region),
         as_of,
-        [
-            StateOverdue(
-                r.code,
-                r.name,
-                r.region,
-                r.items,
-                r.what,
-                r.oldest_due,
-                r.overdue_since,
-                (as_of - r.overdue_since).days + 1,
-                r.verified,
-            )
-            for r in kept.states
-        ],
+        lambda: _overdue_by_state(record, as_of, region),
+        lambda kept: OverdueByStateView(
+            as_of,
+            [
+                StateOverdue(
+                    r.code,
+                    r.name,
+                    r.region,
+                    r.items,
+                    r.what,
+                    r.oldest_due,
+                    r.overdue_since,
+                    (as_of - r.overdue_since).days + 1,
+                    r.verified,
+                )
+                for r in kept.states
+            ],
+        ),
     )
 
 
