@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from obligations.record import Record, load_record
+from obligations.record import LeastRecentlyUsed, Record, load_record
 from obligations.revision import current_revision, revision_of
 
 
@@ -18,10 +17,9 @@ class AnswerCache:
     """Memoises answers computed from the whole record, keyed by revision and question."""
 
     def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the record kept
         self._record: tuple[int, Record] | None = None
-        self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
+        self._answers = LeastRecentlyUsed(size)  # by (revision, question)
 
     def answer_from(
         self,
@@ -48,7 +46,7 @@ class AnswerCache:
     ) -> Any | None:
         """As `answer_from` for a revision just read, without touching the database: None
         when that revision's record is not in memory (the caller then reads it)."""
-        cached = self._kept(revision, key)
+        cached = self.kept(revision, key)
         if cached is not None:
             return cached
         with self._lock:
@@ -56,41 +54,28 @@ class AnswerCache:
         if kept is None or kept[0] != revision:
             return None
         value = compute(kept[1])
-        self._keep(revision, key, value)
+        self.keep(revision, key, value)
         return value
 
     def kept(self, revision: int, key: Hashable) -> Any:
         """An answer kept for exactly this revision, else None."""
-        return self._kept(revision, key)
+        return self._answers.get((revision, key))
 
     def keep(self, revision: int, key: Hashable, value: Any) -> None:
         """Keep an answer read at exactly this revision (the caller has checked it was)."""
-        self._keep(revision, key, value)
-
-    def _kept(self, revision: int, key: Hashable) -> Any:
-        with self._lock:
-            cached = self._answers.get((revision, key))
-            if cached is not None:
-                self._answers.move_to_end((revision, key))
-            return cached
+        self._answers.put((revision, key), value)
 
     def answer(self, session: Session, key: Hashable, compute: Callable[[Record], Any]) -> Any:
         revision = current_revision(session)
-        cached = self._kept(revision, key)
+        cached = self.kept(revision, key)
         if cached is not None:
             return cached
         record = self._record_at(session, revision)
         value = compute(record)
         if current_revision(session) != revision:
             return value
-        self._keep(revision, key, value)
+        self.keep(revision, key, value)
         return value
-
-    def _keep(self, revision: int, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._answers[(revision, key)] = value
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
 
     def _record_at(self, session: Session, revision: int) -> Record:
         with self._lock:
